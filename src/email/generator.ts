@@ -1,0 +1,354 @@
+/**
+ * Serialization of a message tree to text or bytes (Python's `email.generator`).
+ * Every choice comes from the policy: line separator, folding, UTF-8 headers, and
+ * whether 8-bit bodies may be written as they are (`cteType`).
+ *
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import { Charset, decodeBytes, encodeText } from "./charset.js";
+import * as base64mime from "./base64mime.js";
+import * as quoprimime from "./quoprimime.js";
+import { BoundaryError, HeaderWriteError } from "./errors.js";
+import type { Message, Payload } from "./message.js";
+import type { Policy, StoredHeaderValue } from "./policy.js";
+
+/** Options of a generator. */
+export interface GeneratorOptions {
+  /** The policy to serialize with; defaults to each message's own. */
+  readonly policy?: Policy;
+  /** Escape body lines starting with "From " as ">From "; defaults to the policy's `mangleFrom`. */
+  readonly mangleFrom?: boolean;
+  /** Fold headers at this length instead of the policy's (0: never fold). */
+  readonly maxHeaderLength?: number;
+}
+
+/** Options of one `flatten` call. */
+export interface FlattenOptions {
+  /** Write the Unix "From " line first. */
+  readonly unixfrom?: boolean;
+  /** Line separator to use instead of the policy's. */
+  readonly linesep?: string;
+}
+
+/** What the message model hands the generator about one message. */
+interface Parts {
+  headers: Array<[string, StoredHeaderValue]>;
+  payload: Payload;
+}
+
+type Chunk = string | Uint8Array;
+
+const UTF8 = new TextEncoder();
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/** Writes one message tree; `binary` decides between text and bytes output. */
+class TreeWriter {
+  readonly chunks: Chunk[] = [];
+
+  constructor(
+    private policy: Policy,
+    private readonly binary: boolean,
+    private readonly mangleFrom: boolean,
+  ) {}
+
+  private get nl(): string {
+    return this.policy.linesep;
+  }
+
+  private write(chunk: Chunk): void {
+    this.chunks.push(chunk);
+  }
+
+  private child(policy: Policy = this.policy): TreeWriter {
+    return new TreeWriter(policy, this.binary, this.mangleFrom);
+  }
+
+  flatten(msg: Message, unixfrom: boolean): void {
+    if (unixfrom) {
+      const ufrom = msg.getUnixfrom() ?? `From nobody ${new Date().toUTCString()}`;
+      this.write(ufrom + this.nl);
+    }
+    this.writeMessage(msg);
+  }
+
+  private writeMessage(msg: Message): void {
+    const body = this.child();
+    const override = body.dispatch(msg);
+    const parts = override ?? { headers: msg.rawItems(), payload: undefined };
+    this.writeHeaders(parts.headers);
+    this.chunks.push(...body.chunks);
+  }
+
+  private writeHeaders(headers: ReadonlyArray<[string, StoredHeaderValue]>): void {
+    for (const [name, value] of headers) {
+      if (this.binary) {
+        const folded = this.policy.foldBinary(name, value);
+        if (this.policy.verifyGeneratedHeaders) this.verify(Buffer.from(folded).toString("latin1"));
+        this.write(folded);
+      } else {
+        const folded = this.policy.fold(name, value);
+        if (this.policy.verifyGeneratedHeaders) this.verify(folded);
+        this.write(folded);
+      }
+    }
+    this.write(this.nl);
+  }
+
+  /** Refuses a folded header that a reader could take for more than one header. */
+  private verify(folded: string): void {
+    const nl = this.nl;
+    if (!folded.endsWith(nl)) {
+      throw new HeaderWriteError(`folded header does not end with the line separator: ${JSON.stringify(folded)}`);
+    }
+    if (/\r\n[^ \t]|\r[^ \n\t]|\n[^ \t]/.test(folded.slice(0, -nl.length))) {
+      throw new HeaderWriteError(`folded header contains a line break not followed by white space: ${JSON.stringify(folded)}`);
+    }
+  }
+
+  /**
+   * Writes the body of `msg` into this writer. Returns replacement headers when the body
+   * had to be transfer-encoded differently from what the headers say.
+   */
+  private dispatch(msg: Message): Parts | undefined {
+    const maintype = msg.getContentMaintype();
+    const subtype = msg.getContentSubtype();
+    const payload = msg.rawPayload();
+    if (maintype === "multipart" && Array.isArray(payload)) {
+      if (subtype === "signed") {
+        // RFC 1847: the signed content must reach the verifier exactly as it was signed.
+        const saved = this.policy;
+        this.policy = saved.clone({ maxLineLength: Infinity });
+        try {
+          this.writeMultipart(msg, payload);
+        } finally {
+          this.policy = saved;
+        }
+      } else {
+        this.writeMultipart(msg, payload);
+      }
+      return undefined;
+    }
+    if (maintype === "message" && subtype === "delivery-status" && Array.isArray(payload)) {
+      this.writeDeliveryStatus(payload);
+      return undefined;
+    }
+    if (Array.isArray(payload)) {
+      // message/rfc822 and friends: the embedded message as it serializes.
+      const first = payload[0];
+      if (first) {
+        const inner = this.child();
+        inner.writeMessage(first);
+        this.chunks.push(...inner.chunks);
+      }
+      return undefined;
+    }
+    return this.writeText(msg, payload);
+  }
+
+  private writeText(msg: Message, payload: string | Uint8Array | undefined): Parts | undefined {
+    if (payload === undefined) return undefined;
+    if (payload instanceof Uint8Array && !isAscii(payload)) {
+      if (this.binary && this.policy.cteType !== "7bit") {
+        this.writeLinesBytes(payload);
+        return undefined;
+      }
+      const charset = msg.getContentCharset();
+      if (charset !== undefined) return this.writeReencoded(msg, payload, charset);
+      // No charset to re-encode with: base64 keeps every octet.
+      return this.writeReencoded(msg, payload, undefined);
+    }
+    const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("latin1");
+    this.writeLines(this.mangleFrom ? text.replace(/^From /gm, ">From ") : text);
+    return undefined;
+  }
+
+  /**
+   * An 8-bit body that cannot go out as it is (text output, or a 7bit policy): converted
+   * to its charset's output charset (shift_jis and euc-jp become iso-2022-jp) and
+   * transfer-encoded as that charset prescribes, as Python does; base64 when there is no
+   * charset or the result would still be 8-bit.
+   */
+  private writeReencoded(msg: Message, payload: Uint8Array, charset: string | undefined): Parts {
+    let body = payload;
+    let outputCharset = charset;
+    let cte: "7bit" | "quoted-printable" | "base64" = "base64";
+    if (charset !== undefined) {
+      try {
+        const cs = new Charset(charset);
+        outputCharset = cs.getOutputCharset();
+        if (outputCharset !== cs.inputCharset) {
+          body = encodeText(decodeBytes(payload, cs.inputCharset), outputCharset);
+        }
+        const encoding = cs.bodyEncoding;
+        if (encoding === "quoted-printable") cte = "quoted-printable";
+        else if (encoding === null && isAscii(body)) cte = "7bit";
+      } catch {
+        // An unknown charset, or octets that do not decode in it: base64 keeps every octet.
+        body = payload;
+        outputCharset = charset;
+        cte = "base64";
+      }
+    }
+    if (cte === "7bit") this.writeLines(Buffer.from(body).toString("latin1"));
+    else if (cte === "base64") this.writeLines(base64mime.encodeBody(body, { maxLineLength: 76, eol: "\n" }));
+    else this.writeLines(quoprimime.encodeBody(body, { maxLineLength: 76, eol: "\n" }));
+    const copy = msg.copy();
+    if (outputCharset !== undefined && outputCharset !== charset) copy.setParam("charset", outputCharset, { replace: true });
+    if (copy.has("content-transfer-encoding")) copy.replaceHeader("content-transfer-encoding", cte);
+    else copy.append("Content-Transfer-Encoding", cte);
+    return { headers: copy.rawItems(), payload: undefined };
+  }
+
+  private writeMultipart(msg: Message, subparts: readonly Message[]): void {
+    const texts: Chunk[][] = subparts.map((part) => {
+      const w = this.child();
+      w.writeMessage(part);
+      return w.chunks;
+    });
+    let boundary = msg.getBoundary();
+    if (!boundary) {
+      boundary = freshBoundary(texts);
+      msg.setBoundary(boundary);
+    } else if (collides(boundary, texts)) {
+      throw new BoundaryError(
+        `the boundary ${JSON.stringify(boundary)} of a ${msg.getContentType()} part also appears as a line ` +
+          `in the content of one of its parts; choose another boundary or let mailport generate one`,
+      );
+    }
+    const nl = this.nl;
+    if (msg.preamble !== undefined) {
+      this.writeLines(this.mangleFrom ? msg.preamble.replace(/^From /gm, ">From ") : msg.preamble);
+      this.write(nl);
+    }
+    this.write(`--${boundary}${nl}`);
+    texts.forEach((chunks, i) => {
+      if (i > 0) this.write(`${nl}--${boundary}${nl}`);
+      this.chunks.push(...chunks);
+    });
+    this.write(`${nl}--${boundary}--${nl}`);
+    if (msg.epilogue !== undefined) {
+      this.writeLines(this.mangleFrom ? msg.epilogue.replace(/^From /gm, ">From ") : msg.epilogue);
+    }
+  }
+
+  private writeDeliveryStatus(blocks: readonly Message[]): void {
+    const nl = this.nl;
+    blocks.forEach((part, i) => {
+      const w = this.child();
+      w.writeMessage(part);
+      // Each block ends with the empty line after its headers; drop it, the join adds one.
+      const chunks = [...w.chunks];
+      if (chunks[chunks.length - 1] === nl) chunks.pop();
+      if (i > 0) this.write(nl);
+      this.chunks.push(...chunks);
+    });
+  }
+
+  /** Writes text with every line break turned into the policy's separator. */
+  private writeLines(text: string): void {
+    if (!text) return;
+    const lines = text.split(LINE_BREAK);
+    const last = lines.pop()!;
+    for (const line of lines) this.write(line + this.nl);
+    if (last) this.write(last);
+  }
+
+  /** As {@link TreeWriter.writeLines} for octets that must be written as they are. */
+  private writeLinesBytes(payload: Uint8Array): void {
+    let text = Buffer.from(payload).toString("latin1");
+    if (this.mangleFrom) text = text.replace(/^From /gm, ">From ");
+    const lines = text.split(LINE_BREAK);
+    const last = lines.pop()!;
+    const joined = lines.map((line) => line + this.nl).join("") + last;
+    this.write(Uint8Array.from(Buffer.from(joined, "latin1")));
+  }
+}
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0x80) return false;
+  return true;
+}
+
+function chunksAsLatin1(chunks: readonly Chunk[]): string {
+  return chunks.map((c) => (typeof c === "string" ? c : Buffer.from(c).toString("latin1"))).join("");
+}
+
+function collides(boundary: string, texts: readonly Chunk[][]): boolean {
+  const escaped = boundary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const line = new RegExp(`^--${escaped}(--)?[ \\t]*$`, "m");
+  return texts.some((chunks) => line.test(chunksAsLatin1(chunks)));
+}
+
+/** A boundary from a cryptographic random source that no part's content contains. */
+function freshBoundary(texts: readonly Chunk[][]): string {
+  for (;;) {
+    const digits = BigInt(`0x${randomBytes(8).toString("hex")}`) % 10_000_000_000_000_000_000n;
+    const boundary = `===============${digits.toString().padStart(19, "0")}==`;
+    if (!collides(boundary, texts)) return boundary;
+  }
+}
+
+function concat(chunks: readonly Chunk[]): Uint8Array {
+  const buffers = chunks.map((c) => (typeof c === "string" ? UTF8.encode(c) : c));
+  const total = buffers.reduce((n, b) => n + b.length, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const b of buffers) {
+    out.set(b, offset);
+    offset += b.length;
+  }
+  return out;
+}
+
+function join(chunks: readonly Chunk[]): string {
+  return chunks.map((c) => (typeof c === "string" ? c : new TextDecoder().decode(c))).join("");
+}
+
+/** @internal what `asBytes`/`asString` pass to the generator. */
+export interface ResolvedFlatten {
+  readonly policy: Policy;
+  readonly unixfrom: boolean;
+  readonly mangleFrom: boolean;
+}
+
+/** @internal Serializes `msg` to bytes (Python's BytesGenerator). */
+export function flattenToBytes(msg: Message, options: ResolvedFlatten): Uint8Array {
+  const writer = new TreeWriter(options.policy, true, options.mangleFrom);
+  writer.flatten(msg, options.unixfrom);
+  return concat(writer.chunks);
+}
+
+/** @internal Serializes `msg` to text (Python's Generator). */
+export function flattenToString(msg: Message, options: ResolvedFlatten): string {
+  const writer = new TreeWriter(options.policy, false, options.mangleFrom);
+  writer.flatten(msg, options.unixfrom);
+  return join(writer.chunks);
+}
+
+function resolve(options: GeneratorOptions, msg: Message, flatten: FlattenOptions): ResolvedFlatten {
+  let policy = options.policy ?? msg.policy;
+  if (flatten.linesep !== undefined) policy = policy.clone({ linesep: flatten.linesep });
+  if (options.maxHeaderLength !== undefined) policy = policy.clone({ maxLineLength: options.maxHeaderLength });
+  return { policy, unixfrom: flatten.unixfrom ?? false, mangleFrom: options.mangleFrom ?? policy.mangleFrom };
+}
+
+/** Serializes messages as text (Python's `email.generator.Generator`). */
+export class Generator {
+  constructor(private readonly options: GeneratorOptions = {}) {}
+
+  /** The message as text. 8-bit bodies are transfer-encoded, since text cannot carry octets. */
+  flatten(msg: Message, options: FlattenOptions = {}): string {
+    return flattenToString(msg, resolve(this.options, msg, options));
+  }
+}
+
+/** Serializes messages as bytes (Python's `email.generator.BytesGenerator`). */
+export class BytesGenerator {
+  constructor(private readonly options: GeneratorOptions = {}) {}
+
+  /** The message as bytes; 8-bit bodies go out as they are unless the policy's cteType is 7bit. */
+  flatten(msg: Message, options: FlattenOptions = {}): Uint8Array {
+    return flattenToBytes(msg, resolve(this.options, msg, options));
+  }
+}

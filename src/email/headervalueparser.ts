@@ -1,0 +1,1845 @@
+/**
+ * Parsers for header values, after Python's `email._header_value_parser`: unstructured
+ * text with RFC 2047 encoded words, address lists (RFC 5322 with the obsolete forms),
+ * msg-id, MIME-Version, and Content-Type / Content-Disposition / Content-Transfer-Encoding
+ * with RFC 2231 parameters.
+ *
+ * Parsers never throw on bad input: they record defects on the tokens and carry on, as
+ * Python's do. Unlike Python's, they work on a cursor rather than on copies of the
+ * remaining text, so that parsing stays linear in the length of the value even for
+ * hostile input; comments nested deeper than {@link MAX_COMMENT_DEPTH} are kept as text.
+ *
+ * @module
+ */
+import { decodeEncodedWord, decodeCharset, isKnownCharset, decodeAscii } from "./encodedwords.js";
+import {
+  HeaderMissingRequiredValue,
+  HeaderParseError,
+  InvalidHeaderDefect,
+  NonASCIILocalPartDefect,
+  NonPrintableDefect,
+  ObsoleteHeaderDefect,
+  UndecodableBytesDefect,
+} from "./errors.js";
+import {
+  AddrSpec,
+  AddressList,
+  AddressToken,
+  AngleAddr,
+  Atom,
+  Attribute,
+  BareQuotedString,
+  CFWSList,
+  CFWS_LEADER,
+  Comment,
+  ContentDispositionToken,
+  ContentTransferEncodingToken,
+  ContentTypeToken,
+  DisplayName,
+  Domain,
+  DomainLiteral,
+  DotAtom,
+  DotAtomText,
+  EWWhiteSpaceTerminal,
+  EncodedWord,
+  EncodedWordGap,
+  GroupList,
+  GroupToken,
+  InvalidMailbox,
+  InvalidMessageIDToken,
+  InvalidParameter,
+  LocalPart,
+  MIMEVersionToken,
+  Mailbox,
+  MailboxList,
+  MessageIDToken,
+  MimeParameters,
+  MsgID,
+  NameAddr,
+  NoFoldLiteral,
+  ObsLocalPart,
+  ObsRoute,
+  PHRASE_ENDS,
+  Parameter,
+  Phrase,
+  QuotedString,
+  SPECIALS,
+  Section,
+  Terminal,
+  Token,
+  TokenList,
+  Token_,
+  UnstructuredTokenList,
+  Value,
+  ValueTerminal,
+  WSP,
+  WhiteSpaceTerminal,
+  ATOM_ENDS,
+  TOKEN_ENDS,
+  ATTRIBUTE_ENDS,
+  EXTENDED_ATTRIBUTE_ENDS,
+  PY_SPACE,
+  dotToken,
+  listSeparator,
+  pyStrip,
+  routeComponentMarker,
+} from "./headertokens.js";
+
+/** Comments nested deeper than this are kept as comment text (Python overflows its stack). */
+export const MAX_COMMENT_DEPTH = 200;
+
+/** An encoded word was found but is not well formed. */
+class InvalidEwError extends HeaderParseError {
+  override name = "HeaderParseError";
+}
+
+// ------------------------------------------------------------------ cursor
+
+/** The text being parsed and how far the parser has got. */
+export class Cursor {
+  private readonly nextFound = new Map<string, [from: number, at: number]>();
+  constructor(
+    readonly text: string,
+    public pos = 0,
+  ) {}
+  get eof(): boolean {
+    return this.pos >= this.text.length;
+  }
+  /** The character `offset` after the cursor, or `""` at the end. */
+  peek(offset = 0): string {
+    return this.text[this.pos + offset] ?? "";
+  }
+  startsWith(s: string): boolean {
+    return this.text.startsWith(s, this.pos);
+  }
+  /** The rest of the text (short form, for messages). */
+  snippet(): string {
+    const rest = this.text.slice(this.pos, this.pos + 60);
+    return this.text.length - this.pos > 60 ? `${rest}...` : rest;
+  }
+  rest(): string {
+    return this.text.slice(this.pos);
+  }
+  /**
+   * The next index of `needle` at or after `from`, or -1. Remembers the last answer,
+   * so repeated searches that move forward do not rescan the text.
+   */
+  indexOf(needle: string, from: number): number {
+    const cached = this.nextFound.get(needle);
+    if (cached && cached[0] <= from && (cached[1] === -1 || from <= cached[1])) return cached[1];
+    const at = this.text.indexOf(needle, from);
+    this.nextFound.set(needle, [from, at]);
+    return at;
+  }
+}
+
+function at(c: Cursor): string {
+  return c.peek();
+}
+
+// ------------------------------------------------------------------ helpers
+
+/**
+ * Runs a parse with stack traces off: defects are Error objects, and a hostile value can
+ * hold hundreds of thousands of them; capturing a stack for each would dominate the time.
+ */
+function withoutStacks<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+const NON_PRINTABLE = /[\x00-\x20\x7f]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const PY_SPACE_CHAR = new RegExp(`[${PY_SPACE}]`);
+const HEXDIGIT = /^[0-9a-fA-F]$/;
+
+function validateXtext(token: Terminal): void {
+  const nonPrintables = token.text.match(NON_PRINTABLE);
+  if (nonPrintables) token.defects.push(new NonPrintableDefect(nonPrintables.join("")));
+  if (LONE_SURROGATE.test(token.text)) {
+    token.defects.push(new UndecodableBytesDefect("Non-ASCII characters found in header token"));
+  }
+}
+
+/** Whether `ch` is white space as Python's `str.isspace` sees it. */
+export function isPySpace(ch: string): boolean {
+  return ch !== "" && PY_SPACE_CHAR.test(ch);
+}
+
+/**
+ * Reads printables and quoted pairs up to an unescaped character of `endchars` or
+ * white space, unquoting the pairs (Python's `_get_ptext_to_endchars`).
+ */
+function getPtextToEndchars(c: Cursor, endchars: string): { text: string; hadQp: boolean } {
+  let out = "";
+  let escape = false;
+  let hadQp = false;
+  const s = c.text;
+  let i = c.pos;
+  for (; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === " " || ch === "\t") break;
+    if (ch === "\\") {
+      if (escape) {
+        escape = false;
+        hadQp = true;
+      } else {
+        escape = true;
+        continue;
+      }
+    }
+    if (escape) escape = false;
+    else if (endchars.includes(ch)) break;
+    out += ch;
+  }
+  c.pos = i;
+  return { text: out, hadQp };
+}
+
+/** FWS: white space (as Python, any leading white space of its `str.lstrip`). */
+export function getFws(c: Cursor): WhiteSpaceTerminal {
+  const start = c.pos;
+  while (!c.eof && isPySpace(c.peek())) c.pos++;
+  return new WhiteSpaceTerminal(c.text.slice(start, c.pos), "fws");
+}
+
+/** Reads up to the next space or tab. */
+function readToWsp(c: Cursor): string {
+  const s = c.text;
+  let i = c.pos;
+  while (i < s.length && s[i] !== " " && s[i] !== "\t") i++;
+  const out = s.slice(c.pos, i);
+  c.pos = i;
+  return out;
+}
+
+// ------------------------------------------------------------------ encoded words
+
+/**
+ * encoded-word = "=?" charset "?" encoding "?" encoded-text "?="
+ * @throws HeaderParseError when there is no encoded word at the cursor (InvalidEwError
+ *   when one starts but is malformed).
+ */
+export function getEncodedWord(c: Cursor): EncodedWord {
+  if (!c.startsWith("=?")) throw new HeaderParseError(`expected encoded word but found ${c.snippet()}`);
+  const start = c.pos;
+  const bodyStart = start + 2;
+  let end = c.indexOf("?=", bodyStart);
+  if (end < 0) throw new HeaderParseError(`expected encoded word but found ${c.snippet()}`);
+  // Count the '?' of the token, stopping at three: a well-formed word has exactly two.
+  let questions = 0;
+  for (let i = bodyStart; i < end && questions < 3; i++) if (c.text[i] === "?") questions++;
+  let after = end + 2;
+  const s = c.text;
+  if (questions < 2 && after + 1 < s.length && HEXDIGIT.test(s[after]!) && HEXDIGIT.test(s[after + 1]!)) {
+    // The ? after the encoding was followed by an =XX escape.
+    const next = c.indexOf("?=", after);
+    end = next < 0 ? s.length : next;
+    after = next < 0 ? s.length : next + 2;
+    questions = 0;
+    for (let i = bodyStart; i < end && questions < 3; i++) if (s[i] === "?") questions++;
+  }
+  if (questions !== 2) {
+    throw new InvalidEwError(`encoded word format invalid: '${s.slice(start, Math.min(end + 2, start + 80))}'`);
+  }
+  const tok = s.slice(bodyStart, end);
+  const ew = new EncodedWord();
+  if (/\S\s+\S/.test(pyStrip(tok)) || pyStrip(tok).split(new RegExp(`[${PY_SPACE}]+`)).length > 1) {
+    ew.defects.push(new InvalidHeaderDefect("whitespace inside encoded word"));
+  }
+  let decoded;
+  try {
+    decoded = decodeEncodedWord(`=?${tok}?=`);
+  } catch {
+    throw new InvalidEwError(`encoded word format invalid: '=?${tok.slice(0, 80)}?='`);
+  }
+  c.pos = Math.min(after, s.length);
+  ew.source = `=?${tok}?=`;
+  ew.charset = decoded.charset;
+  ew.lang = decoded.lang;
+  ew.defects.push(...decoded.defects);
+  const undecodable =
+    decoded.defects.some((d) => d instanceof UndecodableBytesDefect) || !isKnownCharset(decoded.charset);
+  const text = new Cursor(decoded.text);
+  while (!text.eof) {
+    if (WSP.has(text.peek())) {
+      ew.push(getFws(text));
+      continue;
+    }
+    const chars = readToWsp(text);
+    const vtext = new ValueTerminal(chars, "vtext");
+    validateXtext(vtext);
+    // Python keeps undecodable bytes as surrogates, which its token check reports.
+    if (undecodable && chars.includes("\ufffd")) {
+      vtext.defects.push(new UndecodableBytesDefect("Non-ASCII characters found in header token"));
+    }
+    ew.push(vtext);
+  }
+  if (!c.eof && !WSP.has(c.peek())) {
+    ew.defects.push(new InvalidHeaderDefect("missing trailing whitespace after encoded-word"));
+  }
+  return ew;
+}
+
+/** Whether `tok` holds something shaped like an encoded word (Python's rfc2047_matcher), in linear time. */
+function looksLikeEncodedWord(tok: string): boolean {
+  // Positions of the next "?=" and the next "\n" at or after each index, from the right.
+  const n = tok.length;
+  let nextClose = -1;
+  let nextNewline = -1;
+  const closeAfter = new Int32Array(n + 1).fill(-1);
+  const newlineAfter = new Int32Array(n + 1).fill(-1);
+  for (let i = n - 1; i >= 0; i--) {
+    if (tok[i] === "?" && tok[i + 1] === "=") nextClose = i;
+    if (tok[i] === "\n") nextNewline = i;
+    closeAfter[i] = nextClose;
+    newlineAfter[i] = nextNewline;
+  }
+  let nextQuestion = -1;
+  const questionAfter = new Int32Array(n + 1).fill(-1);
+  for (let i = n - 1; i >= 0; i--) {
+    if (tok[i] === "?") nextQuestion = i;
+    questionAfter[i] = nextQuestion;
+  }
+  for (let i = 0; i + 1 < n; i++) {
+    if (tok[i] !== "=" || tok[i + 1] !== "?") continue;
+    const q = questionAfter[i + 2] ?? -1;
+    if (q < 0) return false;
+    if (!"qQbB".includes(tok[q + 1] ?? "x") || tok[q + 2] !== "?") continue;
+    const close = closeAfter[q + 3] ?? -1;
+    if (close < 0) continue;
+    const nl = newlineAfter[q + 3] ?? -1;
+    if (nl < 0 || nl >= close) return true;
+  }
+  return false;
+}
+
+/**
+ * unstructured: runs of text and white space, with RFC 2047 encoded words decoded
+ * (white space between two encoded words disappears from the value).
+ */
+export function getUnstructured(value: string): UnstructuredTokenList {
+  return withoutStacks(() => getUnstructuredNow(value));
+}
+
+function getUnstructuredNow(value: string): UnstructuredTokenList {
+  const c = new Cursor(value);
+  const unstructured = new UnstructuredTokenList();
+  while (!c.eof) {
+    if (WSP.has(c.peek())) {
+      unstructured.push(getFws(c));
+      continue;
+    }
+    let validEw = true;
+    if (c.startsWith("=?")) {
+      const start = c.pos;
+      try {
+        const token = getEncodedWord(c);
+        let haveWs = true;
+        if (unstructured.length > 0 && unstructured.at(-1)!.tokenType !== "fws") {
+          unstructured.defects.push(new InvalidHeaderDefect("missing whitespace before encoded word"));
+          haveWs = false;
+        }
+        if (haveWs && unstructured.length > 1 && unstructured.at(-2)!.tokenType === "encoded-word") {
+          const ws = unstructured.items.at(-1) as Terminal;
+          unstructured.items[unstructured.length - 1] = new EWWhiteSpaceTerminal(ws.text, "fws");
+        }
+        unstructured.push(token);
+        continue;
+      } catch (err) {
+        c.pos = start;
+        if (err instanceof InvalidEwError) validEw = false;
+        else if (!(err instanceof HeaderParseError)) throw err;
+      }
+    }
+    const start = c.pos;
+    let tok = readToWsp(c);
+    if (validEw && tok.includes("=?") && looksLikeEncodedWord(tok)) {
+      const cut = tok.indexOf("=?");
+      tok = tok.slice(0, cut);
+      c.pos = start + cut;
+    }
+    const vtext = new ValueTerminal(tok, "vtext");
+    validateXtext(vtext);
+    unstructured.push(vtext);
+  }
+  return unstructured;
+}
+
+// ------------------------------------------------------------------ RFC 5322 lexical tokens
+
+function getQpCtext(c: Cursor): WhiteSpaceTerminal {
+  const { text } = getPtextToEndchars(c, "()");
+  const ptext = new WhiteSpaceTerminal(text, "ptext");
+  validateXtext(ptext);
+  return ptext;
+}
+
+function getQcontent(c: Cursor): ValueTerminal {
+  const { text } = getPtextToEndchars(c, '"');
+  const ptext = new ValueTerminal(text, "ptext");
+  validateXtext(ptext);
+  return ptext;
+}
+
+function getAtext(c: Cursor): ValueTerminal {
+  const s = c.text;
+  let i = c.pos;
+  while (i < s.length && !ATOM_ENDS.has(s[i]!)) i++;
+  if (i === c.pos) throw new HeaderParseError(`expected atext but found '${c.snippet()}'`);
+  const atext = new ValueTerminal(s.slice(c.pos, i), "atext");
+  c.pos = i;
+  validateXtext(atext);
+  return atext;
+}
+
+/** bare-quoted-string = DQUOTE *([FWS] qcontent) [FWS] DQUOTE */
+export function getBareQuotedString(c: Cursor): BareQuotedString {
+  if (at(c) !== '"') throw new HeaderParseError(`expected '"' but found '${c.snippet()}'`);
+  const bqs = new BareQuotedString();
+  c.pos++;
+  if (at(c) === '"') bqs.push(getQcontent(c));
+  while (!c.eof && at(c) !== '"') {
+    let token: Token;
+    if (WSP.has(at(c))) {
+      token = getFws(c);
+    } else if (c.startsWith("=?")) {
+      let validEw = false;
+      const start = c.pos;
+      try {
+        token = getEncodedWord(c);
+        bqs.defects.push(new InvalidHeaderDefect("encoded word inside quoted string"));
+        validEw = true;
+      } catch (err) {
+        if (!(err instanceof HeaderParseError)) throw err;
+        c.pos = start;
+        token = getQcontent(c);
+      }
+      if (validEw && bqs.length > 1) {
+        const last = bqs.at(-1)!;
+        if (last.tokenType === "fws" && bqs.at(-2)!.tokenType === "encoded-word") {
+          bqs.items[bqs.length - 1] = new EWWhiteSpaceTerminal((last as Terminal).text, "fws");
+        }
+      }
+    } else {
+      token = getQcontent(c);
+    }
+    bqs.push(token);
+  }
+  if (c.eof) {
+    bqs.defects.push(new InvalidHeaderDefect("end of header inside quoted string"));
+    return bqs;
+  }
+  c.pos++;
+  return bqs;
+}
+
+/**
+ * comment = "(" *([FWS] ccontent) [FWS] ")"; nested comments are read without
+ * recursion, and nesting beyond {@link MAX_COMMENT_DEPTH} is kept as text.
+ */
+export function getComment(c: Cursor): Comment {
+  if (!c.eof && at(c) !== "(") throw new HeaderParseError(`expected '(' but found '${c.snippet()}'`);
+  const root = new Comment();
+  const stack: Comment[] = [root];
+  let tooDeep = 0; // parentheses opened beyond the depth limit, kept as text
+  c.pos++;
+  while (stack.length > 0) {
+    const current = stack[stack.length - 1]!;
+    if (c.eof) {
+      for (const open of stack) open.defects.push(new InvalidHeaderDefect("end of header inside comment"));
+      return root;
+    }
+    const ch = at(c);
+    if (ch === ")" && tooDeep === 0) {
+      c.pos++;
+      stack.pop();
+    } else if (WSP.has(ch)) {
+      current.push(getFws(c));
+    } else if (ch === "(" && tooDeep === 0 && stack.length < MAX_COMMENT_DEPTH) {
+      c.pos++;
+      const inner = new Comment();
+      current.push(inner);
+      stack.push(inner);
+    } else if ((ch === "(" || ch === ")") && (tooDeep > 0 || ch === "(")) {
+      if (tooDeep === 0) current.defects.push(new InvalidHeaderDefect("comments nested too deeply; kept as text"));
+      tooDeep += ch === "(" ? 1 : -1;
+      c.pos++;
+      current.push(new WhiteSpaceTerminal(ch, "ptext"));
+    } else {
+      current.push(getQpCtext(c));
+    }
+  }
+  return root;
+}
+
+/** CFWS = (1*([FWS] comment) [FWS]) / FWS */
+export function getCfws(c: Cursor): CFWSList {
+  const cfws = new CFWSList();
+  while (!c.eof && CFWS_LEADER.has(at(c))) {
+    cfws.push(WSP.has(at(c)) ? getFws(c) : getComment(c));
+  }
+  return cfws;
+}
+
+/** quoted-string = [CFWS] bare-quoted-string [CFWS] */
+export function getQuotedString(c: Cursor): QuotedString {
+  const qs = new QuotedString();
+  if (CFWS_LEADER.has(at(c))) qs.push(getCfws(c));
+  qs.push(getBareQuotedString(c));
+  if (CFWS_LEADER.has(at(c))) qs.push(getCfws(c));
+  return qs;
+}
+
+/** atom = [CFWS] 1*atext [CFWS]; the atext may be an encoded word. */
+export function getAtom(c: Cursor): Atom {
+  const atom = new Atom();
+  if (CFWS_LEADER.has(at(c))) atom.push(getCfws(c));
+  if (!c.eof && ATOM_ENDS.has(at(c))) throw new HeaderParseError(`expected atom but found '${c.snippet()}'`);
+  atom.push(encodedWordOr(c, getAtext));
+  if (CFWS_LEADER.has(at(c))) atom.push(getCfws(c));
+  return atom;
+}
+
+function encodedWordOr(c: Cursor, fallback: (c: Cursor) => Token): Token {
+  if (c.startsWith("=?")) {
+    const start = c.pos;
+    try {
+      return getEncodedWord(c);
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+      c.pos = start;
+    }
+  }
+  return fallback(c);
+}
+
+/** dot-text = 1*atext *("." 1*atext) */
+export function getDotAtomText(c: Cursor): DotAtomText {
+  const dat = new DotAtomText();
+  if (c.eof || ATOM_ENDS.has(at(c))) {
+    throw new HeaderParseError(`expected atom at a start of dot-atom-text but found '${c.snippet()}'`);
+  }
+  const start = c.pos;
+  while (!c.eof && !ATOM_ENDS.has(at(c))) {
+    dat.push(getAtext(c));
+    if (at(c) === ".") {
+      dat.push(dotToken());
+      c.pos++;
+    }
+  }
+  if (dat.at(-1)!.tokenType === "dot") {
+    c.pos = start;
+    throw new HeaderParseError(`expected atom at end of dot-atom-text but found '${c.snippet()}'`);
+  }
+  return dat;
+}
+
+/** dot-atom = [CFWS] dot-atom-text [CFWS]; may be an encoded word instead. */
+export function getDotAtom(c: Cursor): DotAtom {
+  const start = c.pos;
+  const dotAtom = new DotAtom();
+  try {
+    if (CFWS_LEADER.has(at(c))) dotAtom.push(getCfws(c));
+    dotAtom.push(encodedWordOr(c, getDotAtomText));
+    if (CFWS_LEADER.has(at(c))) dotAtom.push(getCfws(c));
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  return dotAtom;
+}
+
+/** word = atom / quoted-string, with leading CFWS spliced into the word. */
+export function getWord(c: Cursor): Token {
+  const start = c.pos;
+  let leader: CFWSList | undefined;
+  if (CFWS_LEADER.has(at(c))) leader = getCfws(c);
+  let token: TokenList;
+  try {
+    if (c.eof) throw new HeaderParseError("Expected 'atom' or 'quoted-string' but found nothing.");
+    if (at(c) === '"') token = getQuotedString(c);
+    else if (SPECIALS.has(at(c))) {
+      throw new HeaderParseError(`Expected 'atom' or 'quoted-string' but found '${c.snippet()}'`);
+    } else token = getAtom(c);
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  if (leader) token.prepend(leader);
+  return token;
+}
+
+/** phrase = 1*word / obs-phrase */
+export function getPhrase(c: Cursor): Phrase {
+  const phrase = new Phrase();
+  try {
+    phrase.push(getWord(c));
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    phrase.defects.push(new InvalidHeaderDefect("phrase does not start with word"));
+  }
+  while (!c.eof && !PHRASE_ENDS.has(at(c))) {
+    if (at(c) === ".") {
+      phrase.push(dotToken());
+      phrase.defects.push(new ObsoleteHeaderDefect("period in 'phrase'"));
+      c.pos++;
+      continue;
+    }
+    let token: Token;
+    try {
+      token = getWord(c);
+      joinAdjacentEncodedWords(phrase.at(-1), token);
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+      if (!CFWS_LEADER.has(at(c))) throw err;
+      token = getCfws(c);
+      phrase.defects.push(new ObsoleteHeaderDefect("comment found without atom"));
+    }
+    phrase.push(token);
+  }
+  return phrase;
+}
+
+/**
+ * Drops from the value the white space between two adjacent encoded words of a phrase,
+ * as RFC 2047 section 6.2 requires (Python keeps it, so that a display name split
+ * across encoded words, "=?utf-8?q?Gr=C3=BC?= =?utf-8?q?=C3=9Fe?=", reads "Grü ße").
+ */
+function joinAdjacentEncodedWords(previous: Token | undefined, next: Token): void {
+  if (!(previous instanceof Atom) || !(next instanceof Atom)) return;
+  const gap = previous.at(-1);
+  if (!(previous.at(-2) instanceof EncodedWord) || !(gap instanceof CFWSList) || gap instanceof EncodedWordGap) return;
+  if (!(next.at(0) instanceof EncodedWord)) return;
+  if (!gap.items.every((t) => t.tokenType === "fws")) return;
+  previous.items[previous.length - 1] = new EncodedWordGap(gap.items.map((t) => new EWWhiteSpaceTerminal((t as Terminal).text, "fws")));
+}
+
+/** local-part = dot-atom / quoted-string / obs-local-part */
+export function getLocalPart(c: Cursor): LocalPart {
+  const begin = c.pos;
+  const localPart = new LocalPart();
+  let leader: CFWSList | undefined;
+  if (CFWS_LEADER.has(at(c))) leader = getCfws(c);
+  if (c.eof) {
+    c.pos = begin;
+    throw new HeaderParseError(`expected local-part but found '${c.snippet()}'`);
+  }
+  let token: TokenList;
+  try {
+    token = getDotAtom(c);
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    try {
+      token = getWord(c) as TokenList;
+    } catch (err2) {
+      if (!(err2 instanceof HeaderParseError)) throw err2;
+      if (at(c) !== "\\" && PHRASE_ENDS.has(at(c))) {
+        c.pos = begin;
+        throw err2;
+      }
+      token = new TokenList();
+    }
+  }
+  if (leader) token.prepend(leader);
+  localPart.push(token);
+  if (!c.eof && (at(c) === "\\" || !PHRASE_ENDS.has(at(c)))) {
+    const obs = reparseAsObsLocalPart(c, localPart.toString(), begin);
+    if (obs.tokenType === "invalid-obs-local-part") {
+      localPart.defects.push(new InvalidHeaderDefect("local-part is not dot-atom, quoted-string, or obs-local-part"));
+    } else {
+      localPart.defects.push(new ObsoleteHeaderDefect("local-part is not a dot-atom (contains CFWS)"));
+    }
+    localPart.items[0] = obs;
+  }
+  if (/[^\x00-\x7f]/.test(localPart.value)) {
+    localPart.defects.push(new NonASCIILocalPartDefect("local-part contains non-ASCII characters)"));
+  }
+  return localPart;
+}
+
+/**
+ * Python re-parses `str(local_part) + rest` as an obs-local-part. When the canonical
+ * text is the source text (the usual case) this parses the source in place; otherwise
+ * it parses the concatenation and maps the cursor back onto the source.
+ */
+function reparseAsObsLocalPart(c: Cursor, canonical: string, begin: number): ObsLocalPart {
+  if (c.text.slice(begin, c.pos) === canonical) {
+    c.pos = begin;
+    return getObsLocalPart(c);
+  }
+  const joined = new Cursor(canonical + c.rest());
+  const obs = getObsLocalPart(joined);
+  c.pos = c.pos + Math.max(0, joined.pos - canonical.length);
+  return obs;
+}
+
+/** obs-local-part = word *("." word) */
+export function getObsLocalPart(c: Cursor): ObsLocalPart {
+  const obs = new ObsLocalPart();
+  let lastNonWsWasDot = false;
+  while (!c.eof && (at(c) === "\\" || !PHRASE_ENDS.has(at(c)))) {
+    if (at(c) === ".") {
+      if (lastNonWsWasDot) obs.defects.push(new InvalidHeaderDefect("invalid repeated '.'"));
+      obs.push(dotToken());
+      lastNonWsWasDot = true;
+      c.pos++;
+      continue;
+    }
+    if (at(c) === "\\") {
+      obs.push(new ValueTerminal("\\", "misplaced-special"));
+      c.pos++;
+      obs.defects.push(new InvalidHeaderDefect("'\\' character outside of quoted-string/ccontent"));
+      lastNonWsWasDot = false;
+      continue;
+    }
+    if (obs.length > 0 && obs.at(-1)!.tokenType !== "dot") {
+      obs.defects.push(new InvalidHeaderDefect("missing '.' between words"));
+    }
+    let token: Token;
+    try {
+      token = getWord(c);
+      lastNonWsWasDot = false;
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+      if (!CFWS_LEADER.has(at(c))) throw err;
+      token = getCfws(c);
+    }
+    obs.push(token);
+  }
+  const first = obs.at(0);
+  const last = obs.at(-1);
+  if (first?.tokenType === "dot" || (first?.tokenType === "cfws" && obs.at(1)?.tokenType === "dot")) {
+    obs.defects.push(new InvalidHeaderDefect("Invalid leading '.' in local part"));
+  }
+  if (last?.tokenType === "dot" || (last?.tokenType === "cfws" && obs.at(-2)?.tokenType === "dot")) {
+    obs.defects.push(new InvalidHeaderDefect("Invalid trailing '.' in local part"));
+  }
+  if (obs.defects.length > 0) obs.tokenType = "invalid-obs-local-part";
+  return obs;
+}
+
+/** dtext run of a domain literal, quoted pairs unquoted. */
+function getDtext(c: Cursor): ValueTerminal {
+  const { text, hadQp } = getPtextToEndchars(c, "[]");
+  const ptext = new ValueTerminal(text, "ptext");
+  if (hadQp) ptext.defects.push(new ObsoleteHeaderDefect("quoted printable found in domain-literal"));
+  validateXtext(ptext);
+  return ptext;
+}
+
+function earlyDomainLiteralEnd(c: Cursor, dl: DomainLiteral): boolean {
+  if (!c.eof) return false;
+  dl.defects.push(new InvalidHeaderDefect("end of input inside domain-literal"));
+  dl.push(new ValueTerminal("]", "domain-literal-end"));
+  return true;
+}
+
+/** domain-literal = [CFWS] "[" *([FWS] dtext) [FWS] "]" [CFWS] */
+export function getDomainLiteral(c: Cursor): DomainLiteral {
+  const start = c.pos;
+  const dl = new DomainLiteral();
+  const fail = (message: string): never => {
+    c.pos = start;
+    throw new HeaderParseError(message);
+  };
+  if (CFWS_LEADER.has(at(c))) dl.push(getCfws(c));
+  if (c.eof) fail("expected domain-literal");
+  if (at(c) !== "[") fail(`expected '[' at start of domain-literal but found '${c.snippet()}'`);
+  c.pos++;
+  if (earlyDomainLiteralEnd(c, dl)) return dl;
+  dl.push(new ValueTerminal("[", "domain-literal-start"));
+  if (WSP.has(at(c))) dl.push(getFws(c));
+  dl.push(getDtext(c));
+  if (earlyDomainLiteralEnd(c, dl)) return dl;
+  if (WSP.has(at(c))) dl.push(getFws(c));
+  if (earlyDomainLiteralEnd(c, dl)) return dl;
+  if (at(c) !== "]") fail(`expected ']' at end of domain-literal but found '${c.snippet()}'`);
+  dl.push(new ValueTerminal("]", "domain-literal-end"));
+  c.pos++;
+  if (CFWS_LEADER.has(at(c))) dl.push(getCfws(c));
+  return dl;
+}
+
+/** domain = dot-atom / domain-literal / obs-domain */
+export function getDomain(c: Cursor): Domain {
+  const start = c.pos;
+  const domain = new Domain();
+  let leader: CFWSList | undefined;
+  try {
+    if (CFWS_LEADER.has(at(c))) leader = getCfws(c);
+    if (c.eof) throw new HeaderParseError(`expected domain but found '${c.snippet()}'`);
+    if (at(c) === "[") {
+      const token = getDomainLiteral(c);
+      if (leader) token.prepend(leader);
+      domain.push(token);
+      return domain;
+    }
+    let token: TokenList;
+    try {
+      token = getDotAtom(c);
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+      token = getAtom(c);
+    }
+    if (at(c) === "@") throw new HeaderParseError("Invalid Domain");
+    if (leader) token.prepend(leader);
+    domain.push(token);
+    if (at(c) === ".") {
+      domain.defects.push(new ObsoleteHeaderDefect("domain is not a dot-atom (contains CFWS)"));
+      if (domain.at(0)!.tokenType === "dot-atom") domain.items = [...(domain.at(0) as TokenList).items];
+      while (at(c) === ".") {
+        domain.push(dotToken());
+        c.pos++;
+        domain.push(getAtom(c));
+      }
+    }
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  return domain;
+}
+
+/** addr-spec = local-part "@" domain */
+export function getAddrSpec(c: Cursor): AddrSpec {
+  const start = c.pos;
+  const addrSpec = new AddrSpec();
+  try {
+    addrSpec.push(getLocalPart(c));
+    if (c.eof || at(c) !== "@") {
+      addrSpec.defects.push(new InvalidHeaderDefect("addr-spec local part with no domain"));
+      return addrSpec;
+    }
+    addrSpec.push(new ValueTerminal("@", "address-at-symbol"));
+    c.pos++;
+    addrSpec.push(getDomain(c));
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  return addrSpec;
+}
+
+/** obs-route = obs-domain-list ":" */
+export function getObsRoute(c: Cursor): ObsRoute {
+  const start = c.pos;
+  const route = new ObsRoute();
+  const fail = (message: string): never => {
+    c.pos = start;
+    throw new HeaderParseError(message);
+  };
+  try {
+    while (!c.eof && (at(c) === "," || CFWS_LEADER.has(at(c)))) {
+      if (CFWS_LEADER.has(at(c))) route.push(getCfws(c));
+      else {
+        route.push(listSeparator());
+        c.pos++;
+      }
+    }
+    if (c.eof || at(c) !== "@") fail(`expected obs-route domain but found '${c.snippet()}'`);
+    route.push(routeComponentMarker());
+    c.pos++;
+    route.push(getDomain(c));
+    while (at(c) === ",") {
+      route.push(listSeparator());
+      c.pos++;
+      if (c.eof) break;
+      if (CFWS_LEADER.has(at(c))) route.push(getCfws(c));
+      if (at(c) === "@") {
+        route.push(routeComponentMarker());
+        c.pos++;
+        route.push(getDomain(c));
+      }
+    }
+    if (c.eof) fail("end of header while parsing obs-route");
+    if (at(c) !== ":") fail(`expected ':' marking end of obs-route but found '${c.snippet()}'`);
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  route.push(new ValueTerminal(":", "end-of-obs-route-marker"));
+  c.pos++;
+  return route;
+}
+
+/** angle-addr = [CFWS] "<" addr-spec ">" [CFWS] / obs-angle-addr */
+export function getAngleAddr(c: Cursor): AngleAddr {
+  const start = c.pos;
+  const angle = new AngleAddr();
+  try {
+    if (CFWS_LEADER.has(at(c))) angle.push(getCfws(c));
+    if (c.eof || at(c) !== "<") throw new HeaderParseError(`expected angle-addr but found '${c.snippet()}'`);
+    angle.push(new ValueTerminal("<", "angle-addr-start"));
+    c.pos++;
+    if (at(c) === ">") {
+      angle.push(new ValueTerminal(">", "angle-addr-end"));
+      angle.defects.push(new InvalidHeaderDefect("null addr-spec in angle-addr"));
+      c.pos++;
+      return angle;
+    }
+    let token: TokenList;
+    try {
+      token = getAddrSpec(c);
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+      try {
+        token = getObsRoute(c);
+        angle.defects.push(new ObsoleteHeaderDefect("obsolete route specification in angle-addr"));
+      } catch (err2) {
+        if (!(err2 instanceof HeaderParseError)) throw err2;
+        throw new HeaderParseError(`expected addr-spec or obs-route but found '${c.snippet()}'`);
+      }
+      angle.push(token);
+      token = getAddrSpec(c);
+    }
+    angle.push(token);
+    if (at(c) === ">") c.pos++;
+    else angle.defects.push(new InvalidHeaderDefect("missing trailing '>' on angle-addr"));
+    angle.push(new ValueTerminal(">", "angle-addr-end"));
+    if (CFWS_LEADER.has(at(c))) angle.push(getCfws(c));
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  return angle;
+}
+
+/** display-name = phrase (the phrase's tokens, in a display-name token). */
+export function getDisplayName(c: Cursor): DisplayName {
+  const phrase = getPhrase(c);
+  const dn = new DisplayName(phrase.items);
+  dn.defects = [...phrase.defects];
+  return dn;
+}
+
+/** name-addr = [display-name] angle-addr */
+export function getNameAddr(c: Cursor): NameAddr {
+  const start = c.pos;
+  const nameAddr = new NameAddr();
+  try {
+    let leader: CFWSList | undefined;
+    if (CFWS_LEADER.has(at(c))) {
+      leader = getCfws(c);
+      if (c.eof) throw new HeaderParseError(`expected name-addr but found '${leader.toString()}'`);
+    }
+    if (at(c) !== "<") {
+      if (PHRASE_ENDS.has(at(c))) throw new HeaderParseError(`expected name-addr but found '${c.snippet()}'`);
+      const token = getDisplayName(c);
+      if (c.eof) throw new HeaderParseError(`expected name-addr but found '${token.toString()}'`);
+      if (leader) {
+        const first = token.at(0);
+        if (first instanceof TokenList) first.prepend(leader);
+        else token.prepend(leader);
+        leader = undefined;
+      }
+      nameAddr.push(token);
+    }
+    const token = getAngleAddr(c);
+    if (leader) token.prepend(leader);
+    nameAddr.push(token);
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  return nameAddr;
+}
+
+/** mailbox = name-addr / addr-spec */
+export function getMailbox(c: Cursor): Mailbox {
+  const mailbox = new Mailbox();
+  let token: TokenList;
+  try {
+    token = getNameAddr(c);
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    try {
+      token = getAddrSpec(c);
+    } catch (err2) {
+      if (!(err2 instanceof HeaderParseError)) throw err2;
+      throw new HeaderParseError(`expected mailbox but found '${c.snippet()}'`);
+    }
+  }
+  if (token.allDefects.some((d) => d instanceof InvalidHeaderDefect)) mailbox.tokenType = "invalid-mailbox";
+  mailbox.push(token);
+  return mailbox;
+}
+
+/** Everything up to a character of `endchars`, as an invalid mailbox. */
+function getInvalidMailbox(c: Cursor, endchars: string): InvalidMailbox {
+  const invalid = new InvalidMailbox();
+  while (!c.eof && !endchars.includes(at(c))) {
+    if (PHRASE_ENDS.has(at(c))) {
+      invalid.push(new ValueTerminal(at(c), "misplaced-special"));
+      c.pos++;
+    } else {
+      invalid.push(getPhrase(c));
+    }
+  }
+  return invalid;
+}
+
+/** mailbox-list = (mailbox *("," mailbox)) / obs-mbox-list, up to ';' or the end. */
+export function getMailboxList(c: Cursor): MailboxList {
+  const list = new MailboxList();
+  while (!c.eof && at(c) !== ";") {
+    try {
+      list.push(getMailbox(c));
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+      if (CFWS_LEADER.has(at(c))) {
+        const leader = getCfws(c);
+        if (c.eof || ",;".includes(at(c))) {
+          list.push(leader);
+          list.defects.push(new ObsoleteHeaderDefect("empty element in mailbox-list"));
+        } else {
+          const token = getInvalidMailbox(c, ",;");
+          token.prepend(leader);
+          list.push(token);
+          list.defects.push(new InvalidHeaderDefect("invalid mailbox in mailbox-list"));
+        }
+      } else if (at(c) === ",") {
+        list.defects.push(new ObsoleteHeaderDefect("empty element in mailbox-list"));
+      } else {
+        list.push(getInvalidMailbox(c, ",;"));
+        list.defects.push(new InvalidHeaderDefect("invalid mailbox in mailbox-list"));
+      }
+    }
+    if (!c.eof && !",;".includes(at(c))) {
+      const mailbox = list.at(-1);
+      const token = getInvalidMailbox(c, ",;");
+      if (mailbox instanceof TokenList) {
+        mailbox.tokenType = "invalid-mailbox";
+        mailbox.extend(token.items);
+      } else {
+        list.push(token);
+      }
+      list.defects.push(new InvalidHeaderDefect("invalid mailbox in mailbox-list"));
+    }
+    if (at(c) === ",") {
+      list.push(listSeparator());
+      c.pos++;
+    }
+  }
+  return list;
+}
+
+/** group-list = mailbox-list / CFWS / obs-group-list */
+export function getGroupList(c: Cursor): GroupList {
+  const groupList = new GroupList();
+  if (c.eof) {
+    groupList.defects.push(new InvalidHeaderDefect("end of header before group-list"));
+    return groupList;
+  }
+  let leader: CFWSList | undefined;
+  if (CFWS_LEADER.has(at(c))) {
+    leader = getCfws(c);
+    if (c.eof) {
+      groupList.defects.push(new InvalidHeaderDefect("end of header in group-list"));
+      groupList.push(leader);
+      return groupList;
+    }
+    if (at(c) === ";") {
+      groupList.push(leader);
+      return groupList;
+    }
+  }
+  const token = getMailboxList(c);
+  if (token.allMailboxes.length === 0) {
+    if (leader) groupList.push(leader);
+    groupList.extend(token.items);
+    groupList.defects.push(new ObsoleteHeaderDefect("group-list with empty entries"));
+    return groupList;
+  }
+  if (leader) token.prepend(leader);
+  groupList.push(token);
+  return groupList;
+}
+
+/** group = display-name ":" [group-list] ";" [CFWS] */
+export function getGroup(c: Cursor): GroupToken {
+  const start = c.pos;
+  const group = new GroupToken();
+  try {
+    const dn = getDisplayName(c);
+    if (c.eof || at(c) !== ":") {
+      throw new HeaderParseError(`expected ':' at end of group display name but found '${c.snippet()}'`);
+    }
+    group.push(dn);
+    group.push(new ValueTerminal(":", "group-display-name-terminator"));
+    c.pos++;
+    if (at(c) === ";") {
+      group.push(new ValueTerminal(";", "group-terminator"));
+      c.pos++;
+      return group;
+    }
+    group.push(getGroupList(c));
+    if (c.eof) group.defects.push(new InvalidHeaderDefect("end of header in group"));
+    else if (at(c) !== ";") throw new HeaderParseError(`expected ';' at end of group but found ${c.snippet()}`);
+    group.push(new ValueTerminal(";", "group-terminator"));
+    c.pos++;
+    if (CFWS_LEADER.has(at(c))) group.push(getCfws(c));
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  c.pos = Math.min(c.pos, c.text.length);
+  return group;
+}
+
+/** address = mailbox / group */
+export function getAddress(c: Cursor): AddressToken {
+  const address = new AddressToken();
+  let token: TokenList;
+  try {
+    token = getGroup(c);
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    try {
+      token = getMailbox(c);
+    } catch (err2) {
+      if (!(err2 instanceof HeaderParseError)) throw err2;
+      throw new HeaderParseError(`expected address but found '${c.snippet()}'`);
+    }
+  }
+  address.push(token);
+  return address;
+}
+
+/** address-list = (address *("," address)) / obs-addr-list; reads the whole value. */
+export function getAddressList(value: string): AddressList {
+  return withoutStacks(() => getAddressListNow(value));
+}
+
+function getAddressListNow(value: string): AddressList {
+  const c = new Cursor(value);
+  const list = new AddressList();
+  while (!c.eof) {
+    try {
+      list.push(getAddress(c));
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+      if (CFWS_LEADER.has(at(c))) {
+        const leader = getCfws(c);
+        if (c.eof || at(c) === ",") {
+          list.push(leader);
+          list.defects.push(new ObsoleteHeaderDefect("address-list entry with no content"));
+        } else {
+          const token = getInvalidMailbox(c, ",");
+          token.prepend(leader);
+          list.push(new AddressToken([token]));
+          list.defects.push(new InvalidHeaderDefect("invalid address in address-list"));
+        }
+      } else if (at(c) === ",") {
+        list.defects.push(new ObsoleteHeaderDefect("empty element in address-list"));
+      } else {
+        list.push(new AddressToken([getInvalidMailbox(c, ",")]));
+        list.defects.push(new InvalidHeaderDefect("invalid address in address-list"));
+      }
+    }
+    if (!c.eof && at(c) !== ",") {
+      const last = list.at(-1);
+      const mailbox = last instanceof TokenList ? last.at(0) : undefined;
+      const token = getInvalidMailbox(c, ",");
+      if (mailbox instanceof TokenList) {
+        mailbox.tokenType = "invalid-mailbox";
+        mailbox.extend(token.items);
+      } else {
+        list.push(new AddressToken([token]));
+      }
+      list.defects.push(new InvalidHeaderDefect("invalid address in address-list"));
+    }
+    if (!c.eof) {
+      list.push(listSeparator());
+      c.pos++;
+    }
+  }
+  return list;
+}
+
+/**
+ * Parses a complete addr-spec (`local@domain`) strictly.
+ * @returns the token and the text left over after it.
+ * @throws HeaderParseError when no addr-spec can be read at all.
+ */
+export function parseAddrSpec(value: string): { token: AddrSpec; rest: string } {
+  const c = new Cursor(value);
+  const token = getAddrSpec(c);
+  return { token, rest: c.rest() };
+}
+
+// ------------------------------------------------------------------ msg-id
+
+function getNoFoldLiteral(c: Cursor): NoFoldLiteral {
+  const start = c.pos;
+  const literal = new NoFoldLiteral();
+  if (c.eof) throw new HeaderParseError(`expected no-fold-literal but found '${c.snippet()}'`);
+  if (at(c) !== "[") throw new HeaderParseError(`expected '[' at the start of no-fold-literal but found '${c.snippet()}'`);
+  literal.push(new ValueTerminal("[", "no-fold-literal-start"));
+  c.pos++;
+  literal.push(getDtext(c));
+  if (c.eof || at(c) !== "]") {
+    const found = c.snippet();
+    c.pos = start;
+    throw new HeaderParseError(`expected ']' at the end of no-fold-literal but found '${found}'`);
+  }
+  literal.push(new ValueTerminal("]", "no-fold-literal-end"));
+  c.pos++;
+  return literal;
+}
+
+/** msg-id = [CFWS] "<" id-left "@" id-right ">" [CFWS] */
+export function getMsgId(c: Cursor): MsgID {
+  const msgId = new MsgID();
+  if (CFWS_LEADER.has(at(c))) msgId.push(getCfws(c));
+  if (c.eof || at(c) !== "<") throw new HeaderParseError(`expected msg-id but found '${c.snippet()}'`);
+  msgId.push(new ValueTerminal("<", "msg-id-start"));
+  c.pos++;
+  let token: Token;
+  try {
+    token = getDotAtomText(c);
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    try {
+      token = getObsLocalPart(c);
+      msgId.defects.push(new ObsoleteHeaderDefect("obsolete id-left in msg-id"));
+    } catch (err2) {
+      if (!(err2 instanceof HeaderParseError)) throw err2;
+      throw new HeaderParseError(`expected dot-atom-text or obs-id-left but found '${c.snippet()}'`);
+    }
+  }
+  msgId.push(token);
+  if (c.eof || at(c) !== "@") {
+    msgId.defects.push(new InvalidHeaderDefect("msg-id with no id-right"));
+    if (at(c) === ">") {
+      msgId.push(new ValueTerminal(">", "msg-id-end"));
+      c.pos++;
+    }
+    return msgId;
+  }
+  msgId.push(new ValueTerminal("@", "address-at-symbol"));
+  c.pos++;
+  try {
+    token = getDotAtomText(c);
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    try {
+      token = getNoFoldLiteral(c);
+    } catch (err2) {
+      if (!(err2 instanceof HeaderParseError)) throw err2;
+      try {
+        token = getDomain(c);
+        msgId.defects.push(new ObsoleteHeaderDefect("obsolete id-right in msg-id"));
+      } catch (err3) {
+        if (!(err3 instanceof HeaderParseError)) throw err3;
+        throw new HeaderParseError(
+          `expected dot-atom-text, no-fold-literal or obs-id-right but found '${c.snippet()}'`,
+        );
+      }
+    }
+  }
+  msgId.push(token);
+  if (at(c) === ">") c.pos++;
+  else msgId.defects.push(new InvalidHeaderDefect("missing trailing '>' on msg-id"));
+  msgId.push(new ValueTerminal(">", "msg-id-end"));
+  if (CFWS_LEADER.has(at(c))) msgId.push(getCfws(c));
+  return msgId;
+}
+
+/** message-id = msg-id; anything else is kept as unstructured text with a defect. */
+export function parseMessageId(value: string): MessageIDToken {
+  return withoutStacks(() => parseMessageIdNow(value));
+}
+
+function parseMessageIdNow(value: string): MessageIDToken {
+  const c = new Cursor(value);
+  let messageId = new MessageIDToken();
+  try {
+    messageId.push(getMsgId(c));
+    if (!c.eof) messageId.defects.push(new InvalidHeaderDefect(`Unexpected ${JSON.stringify(c.snippet())}`));
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    messageId = new InvalidMessageIDToken(getUnstructured(value).items);
+    messageId.defects.push(new InvalidHeaderDefect(`Invalid msg-id: ${err.message}`));
+  }
+  return messageId;
+}
+
+// ------------------------------------------------------------------ MIME-Version
+
+const DIGITS = /^[0-9]+$/;
+
+/** mime-version = [CFWS] 1*digit [CFWS] "." [CFWS] 1*digit [CFWS] */
+export function parseMimeVersion(value: string): MIMEVersionToken {
+  return withoutStacks(() => parseMimeVersionNow(value));
+}
+
+function parseMimeVersionNow(value: string): MIMEVersionToken {
+  const c = new Cursor(value);
+  const mv = new MIMEVersionToken();
+  if (c.eof) {
+    mv.defects.push(new HeaderMissingRequiredValue("Missing MIME version number (eg: 1.0)"));
+    return mv;
+  }
+  if (CFWS_LEADER.has(at(c))) {
+    mv.push(getCfws(c));
+    if (c.eof) mv.defects.push(new HeaderMissingRequiredValue("Expected MIME version number but found only CFWS"));
+  }
+  let start = c.pos;
+  while (!c.eof && at(c) !== "." && !CFWS_LEADER.has(at(c))) c.pos++;
+  let digits = value.slice(start, c.pos);
+  if (!DIGITS.test(digits)) {
+    mv.defects.push(new InvalidHeaderDefect(`Expected MIME major version number but found ${JSON.stringify(digits)}`));
+    mv.push(new ValueTerminal(digits, "xtext"));
+  } else {
+    mv.major = Number.parseInt(digits, 10);
+    mv.push(new ValueTerminal(digits, "digits"));
+  }
+  if (CFWS_LEADER.has(at(c))) mv.push(getCfws(c));
+  if (c.eof || at(c) !== ".") {
+    if (mv.major !== undefined) mv.defects.push(new InvalidHeaderDefect("Incomplete MIME version; found only major number"));
+    if (!c.eof) mv.push(new ValueTerminal(c.rest(), "xtext"));
+    return mv;
+  }
+  mv.push(new ValueTerminal(".", "version-separator"));
+  c.pos++;
+  if (CFWS_LEADER.has(at(c))) mv.push(getCfws(c));
+  if (c.eof) {
+    if (mv.major !== undefined) mv.defects.push(new InvalidHeaderDefect("Incomplete MIME version; found only major number"));
+    return mv;
+  }
+  start = c.pos;
+  while (!c.eof && !CFWS_LEADER.has(at(c))) c.pos++;
+  digits = value.slice(start, c.pos);
+  if (!DIGITS.test(digits)) {
+    mv.defects.push(new InvalidHeaderDefect(`Expected MIME minor version number but found ${JSON.stringify(digits)}`));
+    mv.push(new ValueTerminal(digits, "xtext"));
+  } else {
+    mv.minor = Number.parseInt(digits, 10);
+    mv.push(new ValueTerminal(digits, "digits"));
+  }
+  if (CFWS_LEADER.has(at(c))) mv.push(getCfws(c));
+  if (!c.eof) {
+    mv.defects.push(new InvalidHeaderDefect("Excess non-CFWS text after MIME version"));
+    mv.push(new ValueTerminal(c.rest(), "xtext"));
+  }
+  return mv;
+}
+
+// ------------------------------------------------------------------ MIME parameters
+
+function readRun(c: Cursor, ends: ReadonlySet<string>, tokenType: string, what: string): ValueTerminal {
+  const s = c.text;
+  let i = c.pos;
+  while (i < s.length && !ends.has(s[i]!)) i++;
+  if (i === c.pos) throw new HeaderParseError(`expected ${what} but found ${JSON.stringify(c.snippet())}`);
+  const token = new ValueTerminal(s.slice(c.pos, i), tokenType);
+  c.pos = i;
+  validateXtext(token);
+  return token;
+}
+
+const getTtext = (c: Cursor): ValueTerminal => readRun(c, TOKEN_ENDS, "ttext", "ttext");
+const getAttrtext = (c: Cursor): ValueTerminal => readRun(c, ATTRIBUTE_ENDS, "attrtext", "attrtext");
+const getExtendedAttrtext = (c: Cursor): ValueTerminal =>
+  readRun(c, EXTENDED_ATTRIBUTE_ENDS, "extended-attrtext", "extended attrtext");
+
+function getInvalidParameter(c: Cursor): InvalidParameter {
+  const invalid = new InvalidParameter();
+  while (!c.eof && at(c) !== ";") {
+    if (PHRASE_ENDS.has(at(c))) {
+      invalid.push(new ValueTerminal(at(c), "misplaced-special"));
+      c.pos++;
+    } else {
+      invalid.push(getPhrase(c));
+    }
+  }
+  return invalid;
+}
+
+/** token = [CFWS] 1*ttext [CFWS] (RFC 2045) */
+export function getToken(c: Cursor): Token_ {
+  const start = c.pos;
+  const token = new Token_();
+  try {
+    if (CFWS_LEADER.has(at(c))) token.push(getCfws(c));
+    if (!c.eof && TOKEN_ENDS.has(at(c))) throw new HeaderParseError(`expected token but found '${c.snippet()}'`);
+    token.push(getTtext(c));
+    if (CFWS_LEADER.has(at(c))) token.push(getCfws(c));
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  return token;
+}
+
+function getAttributeWith(c: Cursor, ends: ReadonlySet<string>, run: (c: Cursor) => ValueTerminal): Attribute {
+  const start = c.pos;
+  const attribute = new Attribute();
+  try {
+    if (CFWS_LEADER.has(at(c))) attribute.push(getCfws(c));
+    if (!c.eof && ends.has(at(c))) throw new HeaderParseError(`expected token but found '${c.snippet()}'`);
+    attribute.push(run(c));
+    if (CFWS_LEADER.has(at(c))) attribute.push(getCfws(c));
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  return attribute;
+}
+
+function getSection(c: Cursor): Section {
+  const start = c.pos;
+  const section = new Section();
+  if (at(c) !== "*") throw new HeaderParseError(`Expected section but found ${c.snippet()}`);
+  section.push(new ValueTerminal("*", "section-marker"));
+  c.pos++;
+  if (!/[0-9]/.test(at(c))) {
+    c.pos = start;
+    throw new HeaderParseError(`Expected section number but found ${c.snippet()}`);
+  }
+  const digitsStart = c.pos;
+  while (/[0-9]/.test(at(c))) c.pos++;
+  const digits = c.text.slice(digitsStart, c.pos);
+  if (digits[0] === "0" && digits !== "0") {
+    section.defects.push(new InvalidHeaderDefect("section number has an invalid leading 0"));
+  }
+  section.number = Number.parseInt(digits, 10);
+  section.push(new ValueTerminal(digits, "digits"));
+  return section;
+}
+
+function getValue(c: Cursor): Value {
+  const start = c.pos;
+  const v = new Value();
+  if (c.eof) throw new HeaderParseError("Expected value but found end of string");
+  let leader: CFWSList | undefined;
+  if (CFWS_LEADER.has(at(c))) leader = getCfws(c);
+  if (c.eof) {
+    c.pos = start;
+    throw new HeaderParseError(`Expected value but found only ${leader?.toString() ?? ""}`);
+  }
+  let token: TokenList;
+  try {
+    token = at(c) === '"' ? getQuotedString(c) : getAttributeWith(c, EXTENDED_ATTRIBUTE_ENDS, getExtendedAttrtext);
+  } catch (err) {
+    c.pos = start;
+    throw err;
+  }
+  if (leader) token.prepend(leader);
+  v.push(token);
+  return v;
+}
+
+/** parameter = attribute [section] ["*"] [CFWS] "=" value */
+export function getParameter(c: Cursor): Parameter {
+  const begin = c.pos;
+  try {
+    return getParameterAt(c);
+  } catch (err) {
+    c.pos = begin;
+    throw err;
+  }
+}
+
+function getParameterAt(c: Cursor): Parameter {
+  const param = new Parameter();
+  const attribute = getAttributeWith(c, ATTRIBUTE_ENDS, getAttrtext);
+  param.push(attribute);
+  if (c.eof || at(c) === ";") {
+    param.defects.push(new InvalidHeaderDefect(`Parameter contains name (${attribute.toString()}) but no value`));
+    return param;
+  }
+  if (at(c) === "*") {
+    try {
+      param.push(getSection(c));
+      param.sectioned = true;
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+    }
+    if (c.eof) throw new HeaderParseError("Incomplete parameter");
+    if (at(c) === "*") {
+      param.push(new ValueTerminal("*", "extended-parameter-marker"));
+      c.pos++;
+      param.extended = true;
+    }
+  }
+  if (at(c) !== "=") throw new HeaderParseError("Parameter not followed by '='");
+  param.push(new ValueTerminal("=", "parameter-separator"));
+  c.pos++;
+  if (CFWS_LEADER.has(at(c))) param.push(getCfws(c));
+
+  // The "quoted extended value" hack: an extended value in double quotes is read as
+  // if the quotes were not there, with a defect, when its content looks encoded.
+  let outer: Cursor | undefined; // where parsing resumes after a quoted extended value
+  let appendTo: TokenList = param;
+  let cur = c;
+  if (param.extended && at(c) === '"') {
+    const quoteStart = c.pos;
+    const qstring = getQuotedString(c);
+    const inner = qstring.strippedValue ?? "";
+    let semiValid = false;
+    if (param.sectionNumber === 0) {
+      if (inner[0] === "'") semiValid = true;
+      else {
+        const probe = new Cursor(inner);
+        try {
+          getAttrtext(probe);
+          if (probe.peek() === "'") semiValid = true;
+        } catch (err) {
+          if (!(err instanceof HeaderParseError)) throw err;
+          // Python lets this error escape get_parameter; the caller treats the parameter as invalid.
+          throw err;
+        }
+      }
+    } else {
+      const probe = new Cursor(inner);
+      try {
+        getExtendedAttrtext(probe);
+        if (probe.eof) semiValid = true;
+      } catch {
+        // not semi-valid
+      }
+    }
+    if (semiValid) {
+      param.defects.push(new InvalidHeaderDefect("Quoted string value for extended parameter is invalid"));
+      param.push(qstring);
+      const bare = qstring.items.find((t): t is BareQuotedString => t.tokenType === "bare-quoted-string");
+      if (bare) {
+        bare.items = [];
+        appendTo = bare;
+      }
+      outer = c;
+      cur = new Cursor(inner);
+    } else {
+      param.defects.push(
+        new InvalidHeaderDefect("Parameter marked as extended but appears to have a quoted string value that is non-encoded"),
+      );
+      // Python reads the value again from the start of the quoted string.
+      c.pos = quoteStart;
+    }
+  }
+
+  let token: TokenList | undefined;
+  if (at(cur) === "'") token = undefined;
+  else token = getValue(cur);
+  if (!param.extended || param.sectionNumber > 0) {
+    if (cur.eof || at(cur) !== "'") {
+      if (token) appendTo.push(token);
+      return param;
+    }
+    param.defects.push(
+      new InvalidHeaderDefect(
+        "Apparent initial-extended-value but attribute was not marked as extended or was not initial section",
+      ),
+    );
+  }
+  if (cur.eof) {
+    param.defects.push(new InvalidHeaderDefect("Missing required charset/lang delimiters"));
+    if (token) appendTo.push(token);
+    if (!outer) return param;
+  } else {
+    if (token) {
+      let found: Token | undefined;
+      for (const t of token.items) {
+        found = t;
+        if (t.tokenType === "extended-attrtext") break;
+      }
+      if (found) {
+        appendTo.push(found);
+        param.charset = found.value;
+      }
+    }
+    if (at(cur) !== "'") {
+      throw new HeaderParseError(`Expected RFC2231 char/lang encoding delimiter, but found ${JSON.stringify(cur.snippet())}`);
+    }
+    appendTo.push(new ValueTerminal("'", "RFC2231-delimiter"));
+    cur.pos++;
+    if (!cur.eof && at(cur) !== "'") {
+      const lang = getAttrtext(cur);
+      appendTo.push(lang);
+      param.lang = lang.value;
+      if (cur.eof || at(cur) !== "'") {
+        throw new HeaderParseError(`Expected RFC2231 char/lang encoding delimiter, but found ${cur.snippet()}`);
+      }
+    }
+    appendTo.push(new ValueTerminal("'", "RFC2231-delimiter"));
+    cur.pos++;
+  }
+  if (outer) {
+    // The rest of the quoted content is bare quoted-string content.
+    const v = new Value();
+    while (!cur.eof) {
+      if (WSP.has(at(cur))) v.push(getFws(cur));
+      else if (at(cur) === '"') {
+        v.push(new ValueTerminal('"', "DQUOTE"));
+        cur.pos++;
+      } else v.push(getQcontent(cur));
+    }
+    appendTo.push(v);
+    return param;
+  }
+  appendTo.push(getValue(cur));
+  return param;
+}
+
+/** parameter *( ";" parameter ), after the leading ";". */
+export function parseMimeParameters(c: Cursor): MimeParameters {
+  const params = new MimeParameters();
+  while (!c.eof) {
+    try {
+      params.push(getParameter(c));
+    } catch (err) {
+      if (!(err instanceof HeaderParseError)) throw err;
+      let leader: CFWSList | undefined;
+      if (CFWS_LEADER.has(at(c))) leader = getCfws(c);
+      if (c.eof) {
+        if (leader) params.push(leader);
+        break;
+      }
+      if (at(c) === ";") {
+        if (leader) params.push(leader);
+        params.defects.push(new InvalidHeaderDefect("parameter entry with no content"));
+      } else {
+        const token = getInvalidParameter(c);
+        if (leader && leader.length > 0) token.prepend(leader);
+        params.push(token);
+        params.defects.push(new InvalidHeaderDefect(`invalid parameter ${JSON.stringify(token.toString())}`));
+      }
+    }
+    if (!c.eof && at(c) !== ";") {
+      const param = params.at(-1);
+      const token = getInvalidParameter(c);
+      if (param instanceof TokenList) {
+        param.tokenType = "invalid-parameter";
+        param.extend(token.items);
+      }
+      params.defects.push(new InvalidHeaderDefect(`parameter with invalid trailing text ${JSON.stringify(token.toString())}`));
+    }
+    if (!c.eof) {
+      params.push(new ValueTerminal(";", "parameter-separator"));
+      c.pos++;
+    }
+  }
+  params.interpret = interpretParams;
+  return params;
+}
+
+function findMimeParameters(tokens: TokenList, c: Cursor): void {
+  while (!c.eof && at(c) !== ";") {
+    if (PHRASE_ENDS.has(at(c))) {
+      tokens.push(new ValueTerminal(at(c), "misplaced-special"));
+      c.pos++;
+    } else {
+      tokens.push(getPhrase(c));
+    }
+  }
+  if (c.eof) return;
+  tokens.push(new ValueTerminal(";", "parameter-separator"));
+  c.pos++;
+  tokens.push(parseMimeParameters(c));
+}
+
+/** Python's `unquote_to_bytes`: %XX escapes become bytes, other characters their UTF-8. */
+function percentDecode(text: string): Uint8Array {
+  const out: number[] = [];
+  const utf8 = new TextEncoder();
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "%" && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      out.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      const cp = text.codePointAt(i)!;
+      const s = String.fromCodePoint(cp);
+      for (const byte of utf8.encode(s)) out.push(byte);
+      i += s.length - 1;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * The decoded parameters, in order of first appearance (Python's `MimeParameters.params`):
+ * RFC 2231 sections joined in number order, extended values %-decoded in their charset,
+ * duplicates ignored with a defect on the duplicate.
+ */
+function interpretParams(tokens: MimeParameters): Array<[string, string]> {
+  const byName = new Map<string, Array<[number, Parameter]>>();
+  for (const token of tokens.items) {
+    if (!token.tokenType.endsWith("parameter") || !(token instanceof Parameter)) continue;
+    if (token.at(0)?.tokenType !== "attribute") continue;
+    const name = pyStrip(token.at(0)!.value);
+    let parts = byName.get(name);
+    if (!parts) byName.set(name, (parts = []));
+    parts.push([token.sectionNumber, token]);
+  }
+  const out: Array<[string, string]> = [];
+  for (const [name, unsorted] of byName) {
+    let parts = [...unsorted].sort((a, b) => a[0] - b[0]);
+    const first = parts[0]![1];
+    const charset = first.charset;
+    if (!first.extended && parts.length > 1 && parts[1]![0] === 0) {
+      parts[1]![1].defects.push(new InvalidHeaderDefect("duplicate parameter name; duplicate(s) ignored"));
+      parts = parts.slice(0, 1);
+    }
+    const valueParts: string[] = [];
+    let i = 0;
+    for (const [sectionNumber, param] of parts) {
+      if (sectionNumber !== i) {
+        if (!param.extended) {
+          param.defects.push(new InvalidHeaderDefect("duplicate parameter name; duplicate ignored"));
+          continue;
+        }
+        param.defects.push(new InvalidHeaderDefect("inconsistent RFC2231 parameter numbering"));
+      }
+      i++;
+      let value = param.paramValue;
+      if (param.extended) {
+        const bytes = percentDecode(value);
+        if (isKnownCharset(charset)) {
+          const decoded = decodeCharset(bytes, charset);
+          value = decoded.text;
+          if (decoded.undecodable) param.defects.push(new UndecodableBytesDefect());
+        } else {
+          const decoded = decodeAscii(bytes);
+          value = decoded.text;
+          if (decoded.undecodable) param.defects.push(new UndecodableBytesDefect());
+        }
+      }
+      valueParts.push(value);
+    }
+    out.push([name, valueParts.join("")]);
+  }
+  return out;
+}
+
+/** Content-Type: maintype "/" subtype *( ";" parameter ) */
+export function parseContentTypeHeader(value: string): ContentTypeToken {
+  return withoutStacks(() => parseContentTypeHeaderNow(value));
+}
+
+function parseContentTypeHeaderNow(value: string): ContentTypeToken {
+  const c = new Cursor(value);
+  const ctype = new ContentTypeToken();
+  if (c.eof) {
+    ctype.defects.push(new HeaderMissingRequiredValue("Missing content type specification"));
+    return ctype;
+  }
+  let token: Token_;
+  try {
+    token = getToken(c);
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    ctype.defects.push(new InvalidHeaderDefect(`Expected content maintype but found ${JSON.stringify(c.rest())}`));
+    findMimeParameters(ctype, c);
+    return ctype;
+  }
+  ctype.push(token);
+  if (c.eof || at(c) !== "/") {
+    ctype.defects.push(new InvalidHeaderDefect("Invalid content type"));
+    if (!c.eof) findMimeParameters(ctype, c);
+    return ctype;
+  }
+  ctype.maintype = pyStrip(token.value).toLowerCase();
+  ctype.push(new ValueTerminal("/", "content-type-separator"));
+  c.pos++;
+  try {
+    token = getToken(c);
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    ctype.defects.push(new InvalidHeaderDefect(`Expected content subtype but found ${JSON.stringify(c.rest())}`));
+    findMimeParameters(ctype, c);
+    return ctype;
+  }
+  ctype.push(token);
+  ctype.subtype = pyStrip(token.value).toLowerCase();
+  if (c.eof) return ctype;
+  if (at(c) !== ";") {
+    ctype.defects.push(
+      new InvalidHeaderDefect(`Only parameters are valid after content type, but found ${JSON.stringify(c.rest())}`),
+    );
+    ctype.maintype = "text";
+    ctype.subtype = "plain";
+    findMimeParameters(ctype, c);
+    return ctype;
+  }
+  ctype.push(new ValueTerminal(";", "parameter-separator"));
+  c.pos++;
+  ctype.push(parseMimeParameters(c));
+  return ctype;
+}
+
+/** Content-Disposition: disposition-type *( ";" parameter ) */
+export function parseContentDispositionHeader(value: string): ContentDispositionToken {
+  return withoutStacks(() => parseContentDispositionHeaderNow(value));
+}
+
+function parseContentDispositionHeaderNow(value: string): ContentDispositionToken {
+  const c = new Cursor(value);
+  const disp = new ContentDispositionToken();
+  if (c.eof) {
+    disp.defects.push(new HeaderMissingRequiredValue("Missing content disposition"));
+    return disp;
+  }
+  let token: Token_;
+  try {
+    token = getToken(c);
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    disp.defects.push(new InvalidHeaderDefect(`Expected content disposition but found ${JSON.stringify(c.rest())}`));
+    findMimeParameters(disp, c);
+    return disp;
+  }
+  disp.push(token);
+  disp.contentDisposition = pyStrip(token.value).toLowerCase();
+  if (c.eof) return disp;
+  if (at(c) !== ";") {
+    disp.defects.push(
+      new InvalidHeaderDefect(`Only parameters are valid after content disposition, but found ${JSON.stringify(c.rest())}`),
+    );
+    findMimeParameters(disp, c);
+    return disp;
+  }
+  disp.push(new ValueTerminal(";", "parameter-separator"));
+  c.pos++;
+  disp.push(parseMimeParameters(c));
+  return disp;
+}
+
+/** Content-Transfer-Encoding: mechanism */
+export function parseContentTransferEncodingHeader(value: string): ContentTransferEncodingToken {
+  return withoutStacks(() => parseContentTransferEncodingHeaderNow(value));
+}
+
+function parseContentTransferEncodingHeaderNow(value: string): ContentTransferEncodingToken {
+  const c = new Cursor(value);
+  const cte = new ContentTransferEncodingToken();
+  if (c.eof) {
+    cte.defects.push(new HeaderMissingRequiredValue("Missing content transfer encoding"));
+    return cte;
+  }
+  try {
+    const token = getToken(c);
+    cte.push(token);
+    cte.cte = pyStrip(token.value).toLowerCase();
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    cte.defects.push(new InvalidHeaderDefect(`Expected content transfer encoding but found ${JSON.stringify(c.rest())}`));
+  }
+  while (!c.eof) {
+    cte.defects.push(new InvalidHeaderDefect("Extra text after content transfer encoding"));
+    if (PHRASE_ENDS.has(at(c))) {
+      cte.push(new ValueTerminal(at(c), "misplaced-special"));
+      c.pos++;
+    } else {
+      cte.push(getPhrase(c));
+    }
+  }
+  return cte;
+}

@@ -1,0 +1,164 @@
+/**
+ * The legacy MIME classes (Python's `email.mime` package): messages built with their
+ * Content-Type and encoding set by the constructor. Their default policy is compat32,
+ * as in Python; pass `{ policy }` for another.
+ *
+ * @module
+ */
+import { encodeBase64, type Encoder } from "./encoders.js";
+import { MultipartConversionError } from "./errors.js";
+import { Message } from "./message.js";
+import type { ParamValue } from "./params.js";
+import { compat32, type Policy } from "./policy.js";
+import type { Charset } from "./charset.js";
+
+/** Options shared by the legacy MIME constructors. */
+export interface MIMEOptions {
+  /** The message's policy; default compat32. */
+  readonly policy?: Policy;
+  /** Extra Content-Type parameters. */
+  readonly params?: Readonly<Record<string, ParamValue | null>>;
+}
+
+/** Options of the constructors that transfer-encode binary data. */
+export interface MIMEEncodedOptions extends MIMEOptions {
+  /** How to transfer-encode the data; default base64 ({@link encodeBase64}). */
+  readonly encoder?: Encoder;
+}
+
+/** Base of the legacy MIME classes: sets Content-Type (with parameters) and MIME-Version. */
+export class MIMEBase extends Message {
+  /**
+   * @param maintype main type, e.g. `application`
+   * @param subtype subtype, e.g. `pdf`
+   * @param params Content-Type parameters
+   */
+  constructor(maintype: string, subtype: string, params: Readonly<Record<string, ParamValue | null>> = {}, options: Omit<MIMEOptions, "params"> = {}) {
+    super(options.policy ?? compat32);
+    this.addHeader("Content-Type", `${maintype}/${subtype}`, params);
+    this.append("MIME-Version", "1.0");
+  }
+}
+
+/** A MIME part that is not multipart: attaching sub-parts to it is an error. */
+export class MIMENonMultipart extends MIMEBase {
+  /** @throws MultipartConversionError always: this part cannot hold sub-parts. */
+  override attach(_part: Message): never {
+    throw new MultipartConversionError("cannot attach sub-parts to a non-multipart part");
+  }
+}
+
+/** A multipart message (default multipart/mixed). */
+export class MIMEMultipart extends MIMEBase {
+  /**
+   * @param subtype multipart subtype; default `mixed`
+   * @param boundary the boundary; generated when serializing if omitted
+   * @param subparts parts to attach
+   */
+  constructor(subtype = "mixed", boundary?: string, subparts?: readonly Message[], options: MIMEOptions = {}) {
+    super("multipart", subtype, options.params ?? {}, options);
+    this.setPayload([]);
+    for (const part of subparts ?? []) this.attach(part);
+    if (boundary) this.setBoundary(boundary);
+  }
+}
+
+/**
+ * A text part. Without a charset, us-ascii is used when the text allows it, else utf-8;
+ * the body is transfer-encoded as the charset prescribes (base64 for utf-8,
+ * quoted-printable for iso-8859-x, 7bit for us-ascii).
+ */
+export class MIMEText extends MIMENonMultipart {
+  constructor(text: string, subtype = "plain", charset?: string | Charset, options: MIMEOptions = {}) {
+    const chosen = charset ?? (/^[\x00-\x7f]*$/.test(text) ? "us-ascii" : "utf-8");
+    super("text", subtype, { charset: chosen.toString(), ...(options.params ?? {}) }, options);
+    this.setPayload(text, chosen);
+  }
+}
+
+/** An application/* part (default application/octet-stream), base64-encoded by default. */
+export class MIMEApplication extends MIMENonMultipart {
+  constructor(data: Uint8Array, subtype = "octet-stream", options: MIMEEncodedOptions = {}) {
+    super("application", subtype, options.params ?? {}, options);
+    this.setPayload(data);
+    (options.encoder ?? encodeBase64)(this);
+  }
+}
+
+/**
+ * An image/* part, base64-encoded by default. Without a subtype it is guessed from the
+ * data's signature (jpeg, png, gif, tiff, bmp, webp, exr, rgb, pbm, pgm, ppm, rast, xbm).
+ * @throws TypeError when no subtype is given and none can be guessed.
+ */
+export class MIMEImage extends MIMENonMultipart {
+  constructor(data: Uint8Array, subtype?: string, options: MIMEEncodedOptions = {}) {
+    const resolved = subtype ?? guessImageSubtype(data);
+    if (resolved === undefined) throw new TypeError("could not guess the image subtype; pass it explicitly");
+    super("image", resolved, options.params ?? {}, options);
+    this.setPayload(data);
+    (options.encoder ?? encodeBase64)(this);
+  }
+}
+
+/**
+ * An audio/* part, base64-encoded by default. Without a subtype it is guessed from the
+ * data's signature (basic for Sun .au, x-wav, x-aiff).
+ * @throws TypeError when no subtype is given and none can be guessed.
+ */
+export class MIMEAudio extends MIMENonMultipart {
+  constructor(data: Uint8Array, subtype?: string, options: MIMEEncodedOptions = {}) {
+    const resolved = subtype ?? guessAudioSubtype(data);
+    if (resolved === undefined) throw new TypeError("could not guess the audio subtype; pass it explicitly");
+    super("audio", resolved, options.params ?? {}, options);
+    this.setPayload(data);
+    (options.encoder ?? encodeBase64)(this);
+  }
+}
+
+/** A message/rfc822 part (or another message/* subtype) holding a whole message. */
+export class MIMEMessage extends MIMENonMultipart {
+  constructor(message: Message, subtype = "rfc822", options: Omit<MIMEOptions, "params"> = {}) {
+    if (!(message instanceof Message)) throw new TypeError("MIMEMessage takes a Message");
+    super("message", subtype, {}, options);
+    this.setPayload([message]);
+    this.setDefaultType("message/rfc822");
+  }
+}
+
+function startsWith(data: Uint8Array, ...signature: number[]): boolean {
+  return signature.every((b, i) => data[i] === b);
+}
+
+function ascii(data: Uint8Array, start: number, end: number): string {
+  return Buffer.from(data.subarray(start, end)).toString("latin1");
+}
+
+/** The image subtype Python's `email.mime.image` guesses from the data's first bytes. */
+export function guessImageSubtype(data: Uint8Array): string | undefined {
+  const head = ascii(data, 0, 32);
+  if (head.slice(6, 10) === "JFIF" || head.slice(6, 10) === "Exif" || startsWith(data, 0xff, 0xd8, 0xff, 0xdb)) return "jpeg";
+  if (startsWith(data, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "png";
+  if (head.startsWith("GIF87a") || head.startsWith("GIF89a")) return "gif";
+  if (head.startsWith("MM") || head.startsWith("II")) return "tiff";
+  if (startsWith(data, 0x01, 0xda)) return "rgb";
+  if (data.length >= 3 && head[0] === "P" && " \t\n\r".includes(head[2] ?? "")) {
+    if ("14".includes(head[1] ?? "")) return "pbm";
+    if ("25".includes(head[1] ?? "")) return "pgm";
+    if ("36".includes(head[1] ?? "")) return "ppm";
+  }
+  if (startsWith(data, 0x59, 0xa6, 0x6a, 0x95)) return "rast";
+  if (head.startsWith("#define ")) return "xbm";
+  if (head.startsWith("BM")) return "bmp";
+  if (head.startsWith("RIFF") && head.slice(8, 12) === "WEBP") return "webp";
+  if (startsWith(data, 0x76, 0x2f, 0x31, 0x01)) return "exr";
+  return undefined;
+}
+
+/** The audio subtype Python's `email.mime.audio` guesses from the data's first bytes. */
+export function guessAudioSubtype(data: Uint8Array): string | undefined {
+  const head = ascii(data, 0, 12);
+  if (head.startsWith(".snd")) return "basic";
+  if (head.startsWith("RIFF") && head.slice(8, 12) === "WAVE") return "x-wav";
+  if (head.startsWith("FORM") && (head.slice(8, 12) === "AIFC" || head.slice(8, 12) === "AIFF")) return "x-aiff";
+  return undefined;
+}

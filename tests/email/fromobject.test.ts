@@ -1,0 +1,424 @@
+/**
+ * Messages from plain objects. Every message built here is also built in Python with the
+ * calls a Python user would make (set_content, add_alternative, add_related,
+ * add_attachment on the same values), and the bytes are compared once the random
+ * boundaries are given the same names and the MIME-Version headers of sub-parts (a
+ * documented divergence) are left out. Content types are compared with Python's built-in
+ * `mimetypes` table.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  EmailMessage,
+  EmailValidationError,
+  KNOWN_EXTENSIONS,
+  MessageError,
+  guessContentType,
+  policy,
+  type EmailInit,
+} from "../../src/index.js";
+import { asLatin1, runPythonJson } from "../helpers/python.js";
+
+/** A case: the object, and how Python builds the same message. */
+interface Case {
+  readonly init: EmailInit;
+  /** Python: header name to value, in order. */
+  readonly headers: Array<[string, string]>;
+  readonly text?: string;
+  readonly html?: string;
+  /** Python: attachments with their content as base64 (bytes) or text. */
+  readonly attachments: Array<{
+    readonly kind: "text" | "bytes";
+    readonly data: string;
+    readonly maintype: string;
+    readonly subtype: string;
+    readonly filename: string;
+    readonly disposition: string;
+    readonly cid?: string;
+    readonly related: boolean;
+  }>;
+}
+
+const BUILD_PY = String.raw`
+import base64, json, sys
+from email.message import EmailMessage
+from email.headerregistry import Address
+import email.policy
+
+def build(case):
+    m = EmailMessage()
+    for name, value in case["headers"]:
+        m[name] = value
+    text, html = case.get("text"), case.get("html")
+    if text:
+        m.set_content(text)
+    if html:
+        if text:
+            m.add_alternative(html, subtype="html")
+        else:
+            m.set_content(html, subtype="html")
+    html_part = m.get_payload()[1] if (text and html) else m
+    def add(target, a):
+        kw = {"filename": a["filename"], "disposition": a["disposition"]}
+        if a.get("cid"):
+            kw["cid"] = a["cid"]
+        if a["kind"] == "text":
+            target(a["data"], subtype=a["subtype"], **kw)
+        else:
+            target(base64.b64decode(a["data"]), a["maintype"], a["subtype"], **kw)
+    for a in case["attachments"]:
+        if a["related"] and html:
+            add(html_part.add_related, a)
+    for a in case["attachments"]:
+        if not (a["related"] and html):
+            add(m.add_attachment, a)
+    return m.as_bytes(policy=email.policy.SMTP).decode("latin1")
+
+cases = json.load(sys.stdin)
+print(json.dumps([build(c) for c in cases]))
+`;
+
+/** Boundaries renamed in order of appearance; MIME-Version kept only on the message itself. */
+function normalize(text: string): string {
+  const names = new Map<string, string>();
+  const boundaries = [...text.matchAll(/boundary="([^"]+)"/g)].map((m) => m[1] as string);
+  let out = text;
+  for (const boundary of boundaries) {
+    if (!names.has(boundary)) names.set(boundary, `BOUNDARY${names.size}`);
+    out = out.split(boundary).join(names.get(boundary) as string);
+  }
+  const first = out.indexOf("MIME-Version: 1.0\r\n");
+  return out.slice(0, first + 1) + out.slice(first + 1).split("MIME-Version: 1.0\r\n").join("");
+}
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff, 0xfe]);
+const PDF_BASE64 = Buffer.from("%PDF-1.4 fake\n").toString("base64");
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "mailport-fromobject-"));
+  writeFileSync(path.join(dir, "report.csv"), "a,b\n1,2\n");
+});
+
+const CASES: Case[] = [
+  {
+    init: { from: "Ada <ada@example.com>", to: "bob@example.org", subject: "Plain", text: "Hello Bob\n" },
+    headers: [["From", "Ada <ada@example.com>"], ["To", "bob@example.org"], ["Subject", "Plain"]],
+    text: "Hello Bob\n",
+    attachments: [],
+  },
+  {
+    init: {
+      from: { email: "ada@example.com", name: "Ada Lövelace" },
+      to: [{ email: "bob@example.org" }, "Carol <carol@example.org>"],
+      cc: "dave@example.org",
+      bcc: ["eve@example.org"],
+      replyTo: { email: "replies@example.com", name: "Replies, Inc." },
+      subject: "Grüße",
+      text: "Grüße aus Köln\n",
+      html: "<p>Grüße</p>\n",
+      headers: { "X-Campaign": "spring", "List-Unsubscribe": "<mailto:unsub@example.com>" },
+    },
+    headers: [
+      ["From", "Ada Lövelace <ada@example.com>"],
+      ["To", "bob@example.org, Carol <carol@example.org>"],
+      ["Cc", "dave@example.org"],
+      ["Bcc", "eve@example.org"],
+      ["Reply-To", '"Replies, Inc." <replies@example.com>'],
+      ["Subject", "Grüße"],
+      ["X-Campaign", "spring"],
+      ["List-Unsubscribe", "<mailto:unsub@example.com>"],
+    ],
+    text: "Grüße aus Köln\n",
+    html: "<p>Grüße</p>\n",
+    attachments: [],
+  },
+  {
+    init: {
+      from: "ada@example.com",
+      to: "bob@example.org",
+      subject: "Logo",
+      text: "See the logo.\n",
+      html: '<p><img src="cid:logo@example.com"></p>\n',
+      headers: [
+        { name: "X-Tag", value: "one" },
+        { name: "X-Tag", value: "two" },
+      ],
+      attachments: [
+        { filename: "logo.png", content: PNG, contentId: "logo@example.com", disposition: "inline" },
+        { filename: "notes.txt", content: "some notes\n" },
+        { filename: "doc.pdf", content: PDF_BASE64, contentEncoding: "base64" },
+        { filename: "blob.bin", content: PNG.buffer.slice(0), contentType: "application/x-custom" },
+      ],
+    },
+    headers: [
+      ["From", "ada@example.com"],
+      ["To", "bob@example.org"],
+      ["Subject", "Logo"],
+      ["X-Tag", "one"],
+      ["X-Tag", "two"],
+    ],
+    text: "See the logo.\n",
+    html: '<p><img src="cid:logo@example.com"></p>\n',
+    attachments: [
+      { kind: "bytes", data: Buffer.from(PNG).toString("base64"), maintype: "image", subtype: "png", filename: "logo.png", disposition: "inline", cid: "<logo@example.com>", related: true },
+      { kind: "text", data: "some notes\n", maintype: "text", subtype: "plain", filename: "notes.txt", disposition: "attachment", related: false },
+      { kind: "bytes", data: PDF_BASE64, maintype: "application", subtype: "pdf", filename: "doc.pdf", disposition: "attachment", related: false },
+      { kind: "bytes", data: Buffer.from(PNG).toString("base64"), maintype: "application", subtype: "x-custom", filename: "blob.bin", disposition: "attachment", related: false },
+    ],
+  },
+  {
+    init: {
+      from: "ada@example.com",
+      to: [],
+      bcc: "hidden@example.org",
+      subject: "Html only, inline image",
+      html: '<img src="cid:pic">\n',
+      attachments: [{ filename: "pic.gif", content: PNG, contentId: "<pic>" }],
+    },
+    headers: [
+      ["From", "ada@example.com"],
+      ["Bcc", "hidden@example.org"],
+      ["Subject", "Html only, inline image"],
+    ],
+    html: '<img src="cid:pic">\n',
+    attachments: [
+      { kind: "bytes", data: Buffer.from(PNG).toString("base64"), maintype: "image", subtype: "gif", filename: "pic.gif", disposition: "inline", cid: "<pic>", related: true },
+    ],
+  },
+  {
+    init: {
+      from: "ada@example.com",
+      to: "bob@example.org",
+      subject: "Text only, an image with a content id has nothing to relate to",
+      text: "no html\n",
+      attachments: [{ filename: "pic.jpg", content: PNG, contentId: "pic" }],
+    },
+    headers: [
+      ["From", "ada@example.com"],
+      ["To", "bob@example.org"],
+      ["Subject", "Text only, an image with a content id has nothing to relate to"],
+    ],
+    text: "no html\n",
+    attachments: [
+      { kind: "bytes", data: Buffer.from(PNG).toString("base64"), maintype: "image", subtype: "jpeg", filename: "pic.jpg", disposition: "inline", cid: "<pic>", related: true },
+    ],
+  },
+];
+
+function bytesOf(message: EmailMessage): string {
+  return asLatin1(message.asBytes({ policy: policy.SMTP }));
+}
+
+describe("building a message from a plain object, compared with Python", () => {
+  let python: string[];
+  beforeAll(() => {
+    python = runPythonJson<string[]>(BUILD_PY, CASES);
+  });
+
+  it("builds a text-only message as a single text/plain part", () => {
+    expect(normalize(bytesOf(EmailMessage.fromObject(CASES[0]!.init)))).toBe(normalize(python[0]!));
+  });
+
+  it("writes every address shape, Cc, Bcc, Reply-To, headers as a record, and text with html as multipart/alternative", () => {
+    expect(normalize(bytesOf(EmailMessage.fromObject(CASES[1]!.init)))).toBe(normalize(python[1]!));
+  });
+
+  it("puts inline images under multipart/related with the html, and the rest under multipart/mixed", () => {
+    const message = EmailMessage.fromObject(CASES[2]!.init);
+    expect(normalize(bytesOf(message))).toBe(normalize(python[2]!));
+    expect(message.getContentType()).toBe("multipart/mixed");
+  });
+
+  it("relates inline images to an html-only body", () => {
+    expect(normalize(bytesOf(EmailMessage.fromObject(CASES[3]!.init)))).toBe(normalize(python[3]!));
+  });
+
+  it("puts an inline image with no html to relate to with the attachments, inline", () => {
+    expect(normalize(bytesOf(EmailMessage.fromObject(CASES[4]!.init)))).toBe(normalize(python[4]!));
+  });
+
+  it("reads a path attachment synchronously in fromObject and asynchronously in fromObjectAsync", async () => {
+    const init: EmailInit = {
+      from: "ada@example.com",
+      to: "bob@example.org",
+      subject: "File",
+      text: "attached\n",
+      attachments: [{ filename: "report.csv", path: path.join(dir, "report.csv") }],
+    };
+    const sync = EmailMessage.fromObject(init);
+    const async = await EmailMessage.fromObjectAsync(init);
+    const part = [...sync.iterAttachments()][0];
+    expect(part?.getContentType()).toBe("text/csv");
+    expect(part?.getFilename()).toBe("report.csv");
+    expect(part?.getContent()).toBe("a,b\n1,2\n");
+    expect(normalize(bytesOf(async))).toBe(normalize(bytesOf(sync)));
+  });
+
+  it("reads Blob content in fromObjectAsync, and refuses it in fromObject", async () => {
+    const init: EmailInit = {
+      from: "ada@example.com",
+      to: "bob@example.org",
+      subject: "Blob",
+      text: "attached\n",
+      attachments: [{ filename: "data.bin", content: new Blob([PNG]) }],
+    };
+    const message = await EmailMessage.fromObjectAsync(init);
+    const part = [...message.iterAttachments()][0];
+    expect(part?.getContentType()).toBe("application/octet-stream");
+    expect(Buffer.from(part?.getContent() as Uint8Array).equals(Buffer.from(PNG))).toBe(true);
+    expect(() => EmailMessage.fromObject(init)).toThrow(/Blob content.*fromObjectAsync/);
+  });
+
+  it("reports a file that cannot be read as a validation error naming the attachment", async () => {
+    const init: EmailInit = {
+      from: "ada@example.com",
+      to: "bob@example.org",
+      subject: "Missing",
+      text: "x\n",
+      attachments: [{ filename: "gone.txt", path: path.join(dir, "no-such-file.txt") }],
+    };
+    await expect(EmailMessage.fromObjectAsync(init)).rejects.toThrow(/Attachment "gone.txt" could not be read/);
+    expect(() => EmailMessage.fromObject(init)).toThrow(EmailValidationError);
+  });
+
+  it("adds neither Date nor Message-ID, as Python's EmailMessage", () => {
+    const message = EmailMessage.fromObject(CASES[0]!.init);
+    expect(message.has("Date")).toBe(false);
+    expect(message.has("Message-ID")).toBe(false);
+  });
+});
+
+describe("the validation contract", () => {
+  const valid: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" };
+
+  function failure(init: unknown): EmailValidationError {
+    try {
+      EmailMessage.fromObject(init as EmailInit);
+    } catch (error) {
+      expect(error).toBeInstanceOf(EmailValidationError);
+      return error as EmailValidationError;
+    }
+    throw new Error("no error was thrown");
+  }
+
+  it("requires a from address", () => {
+    for (const from of [undefined, "", "   ", []]) {
+      const error = failure({ ...valid, from });
+      expect(error.message).toBe("Email message requires a from address.");
+      expect(error.code).toBe("validation_error");
+    }
+  });
+
+  it("requires at least one recipient among To, Cc and Bcc", () => {
+    for (const to of [undefined, [], "", [""]]) {
+      expect(failure({ ...valid, to }).message).toBe("Email message requires at least one recipient.");
+    }
+    expect(() => EmailMessage.fromObject({ ...valid, to: [], cc: "carol@example.org" })).not.toThrow();
+  });
+
+  it("requires a subject", () => {
+    for (const subject of [undefined, ""]) {
+      expect(failure({ ...valid, subject }).message).toBe("Email message requires a subject.");
+    }
+  });
+
+  it("requires html or text content", () => {
+    expect(failure({ ...valid, text: undefined }).message).toBe("Email message requires either html or text content.");
+    expect(failure({ ...valid, text: "", html: "" }).message).toBe("Email message requires either html or text content.");
+  });
+
+  it("requires content or a path for each attachment", () => {
+    const error = failure({ ...valid, attachments: [{ filename: "report.pdf" }] });
+    expect(error.message).toBe('Attachment "report.pdf" requires content or path.');
+  });
+
+  it("checks in the contract's order: from, recipients, subject, content, attachments", () => {
+    expect(failure({ attachments: [{ filename: "a" }] }).message).toBe("Email message requires a from address.");
+    expect(failure({ from: "a@b.c", attachments: [{ filename: "a" }] }).message).toBe("Email message requires at least one recipient.");
+    expect(failure({ from: "a@b.c", to: "d@e.f", attachments: [{ filename: "a" }] }).message).toBe("Email message requires a subject.");
+    expect(failure({ from: "a@b.c", to: "d@e.f", subject: "s", attachments: [{ filename: "a" }] }).message).toBe(
+      "Email message requires either html or text content.",
+    );
+  });
+
+  it("is a MessageError with a fixed name", () => {
+    const error = failure({ ...valid, subject: undefined });
+    expect(error).toBeInstanceOf(MessageError);
+    expect(error.name).toBe("EmailValidationError");
+  });
+
+  it("refuses fields an EmailInit does not have, naming them", () => {
+    expect(failure({ ...valid, tags: [{ name: "a", value: "b" }] }).message).toBe(
+      "EmailMessage.fromObject does not support these fields: tags.",
+    );
+  });
+
+  it("refuses addresses that do not parse", () => {
+    expect(failure({ ...valid, to: "not an address" }).message).toBe('Invalid to address "not an address".');
+    expect(failure({ ...valid, from: { email: "a b@" } }).message).toMatch(/^Invalid from address "a b@"/);
+    expect(failure({ ...valid, cc: [42] }).message).toBe("Each cc address must be a string or { email, name }.");
+  });
+
+  it("takes from as one address, alone or in a one-element array, and refuses several", () => {
+    const single = EmailMessage.fromObject({ ...valid, from: [{ email: "ada@example.com", name: "Ada" }] });
+    expect(single.get("From")).toBe("Ada <ada@example.com>");
+    expect(failure({ ...valid, from: ["a@example.com", "b@example.com"] }).message).toBe("Email message takes a single from address.");
+  });
+
+  it("refuses CR, LF and NUL in the subject and in header values", () => {
+    expect(failure({ ...valid, subject: "Hi\r\nBcc: x@example.com" }).message).toBe("The subject cannot contain CR, LF or NUL.");
+    expect(failure({ ...valid, headers: { "X-A": "1\nBcc: x@example.com" } }).message).toBe(
+      "The value of header X-A cannot contain CR, LF or NUL.",
+    );
+  });
+
+  it("refuses Content-* and MIME-Version in headers: the content sets them", () => {
+    expect(failure({ ...valid, headers: { "Content-Type": "text/html" } }).message).toBe(
+      "The Content-Type header is set from the message's content and cannot be given in headers.",
+    );
+  });
+
+  it("refuses bad attachment options with messages naming the attachment", () => {
+    const attach = (extra: object): string =>
+      failure({ ...valid, attachments: [{ filename: "a.bin", content: "x", ...extra }] }).message;
+    expect(attach({ contentEncoding: "hex" })).toBe('The contentEncoding of attachment "a.bin" must be "raw" or "base64".');
+    expect(attach({ content: "***", contentEncoding: "base64" })).toBe('The content of attachment "a.bin" is not valid base64.');
+    expect(attach({ contentType: "image" })).toBe('The contentType of attachment "a.bin" must be "type/subtype".');
+    expect(attach({ contentType: "multipart/mixed" })).toBe('Attachment "a.bin" cannot be of type multipart/mixed.');
+    expect(attach({ disposition: "hidden" })).toBe('The disposition of attachment "a.bin" must be "attachment" or "inline".');
+    expect(attach({ content: 42 })).toBe(
+      'The content of attachment "a.bin" must be a string, a Uint8Array, an ArrayBuffer or a Blob.',
+    );
+  });
+});
+
+describe("guessing the content type from the file name", () => {
+  it("agrees with Python's built-in mimetypes table for every extension it knows", () => {
+    const names = KNOWN_EXTENSIONS.map((ext) => `file.${ext}`);
+    const py = runPythonJson<string[]>(
+      String.raw`
+import json, sys, mimetypes
+table = mimetypes.MimeTypes()  # the built-in table only, not the system's files
+print(json.dumps([table.guess_type(n, strict=False)[0] for n in json.load(sys.stdin)]))
+`,
+      names,
+    );
+    // Where Python 3.11 lacks a type, or has an obsolete one, the RFC's registration wins.
+    const rfc: Record<string, string> = {
+      "file.js": "text/javascript", // RFC 9239, section 6 (Python 3.12 agrees)
+      "file.ics": "text/calendar", // RFC 5545, section 8.1
+      "file.gz": "application/gzip", // RFC 6713, section 3
+    };
+    expect(names.map(guessContentType)).toEqual(names.map((name, i) => rfc[name] ?? py[i]));
+    expect(names.filter((name, i) => rfc[name] === undefined && py[i] === null)).toEqual([]);
+  });
+
+  it("ignores the case of the extension and falls back to application/octet-stream", () => {
+    expect(guessContentType("REPORT.PDF")).toBe("application/pdf");
+    expect(guessContentType("README")).toBe("application/octet-stream");
+    expect(guessContentType("archive.unknownext")).toBe("application/octet-stream");
+  });
+});
