@@ -121,3 +121,6 @@ export type {
   EmailHeadersInit,
   AttachmentContent,
 } from "./email/fromobject.js";
+
+// The SMTP client (aiosmtplib).
+export * from "./smtp/index.js";

@@ -1,0 +1,1361 @@
+/**
+ * The SMTP client (aiosmtplib's `SMTP` class): one connection to one server, command by
+ * command, plus whole transactions ({@link SMTP.sendmail}, {@link SMTP.sendMessage}).
+ *
+ * Each command method states which reply codes count as success and which error it throws
+ * otherwise. Every method that waits on the network takes `timeout` (seconds) and `signal`;
+ * a timeout or an abort closes the connection.
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import tls from "node:tls";
+import { EventEmitter } from "eventemitter3";
+import type { EmailInit } from "../email/fromobject.js";
+import type { Message } from "../email/message.js";
+import { authCramMd5Verify, authLoginEncode, authPlainEncode, authXoauth2Encode } from "./auth.js";
+import { Connection, deadlineIn, type ConnectTarget, type WaitOptions } from "./connection.js";
+import { checkDsnOptions, dsnMailParameters, dsnRcptParameters, type DSNOptions } from "./dsn.js";
+import {
+  extractRecipients,
+  extractSender,
+  flattenMessage,
+  isMessageInit,
+  messageFromInit,
+  messageIdOf,
+  parseAddress,
+  quoteAddress,
+  rawMessageId,
+  withMessageId,
+} from "./envelope.js";
+import {
+  SMTPAuthenticationError,
+  SMTPConnectError,
+  SMTPConnectResponseError,
+  SMTPConnectTimeoutError,
+  SMTPDataError,
+  SMTPException,
+  SMTPHeloError,
+  SMTPNotSupported,
+  SMTPReadTimeoutError,
+  SMTPRecipientRefused,
+  SMTPRecipientsRefused,
+  SMTPResponseException,
+  SMTPSenderRefused,
+  SMTPServerDisconnected,
+} from "./errors.js";
+import { parseEsmtpExtensions } from "./esmtp.js";
+import {
+  checkHooks,
+  checkLogLevel,
+  logLevelAllows,
+  maskCredentials,
+  replyLines,
+  type LogLevel,
+  type SendResult,
+  type SentMessage,
+  type SMTPEvents,
+  type SMTPHooks,
+  type SMTPLogger,
+} from "./events.js";
+import { Lock } from "./lock.js";
+import { checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
+import { SMTPResponse, SMTPStatus } from "./response.js";
+
+/** The plain SMTP port. */
+export const SMTP_PORT = 25;
+/** The port of SMTP over implicit TLS (submissions). */
+export const SMTP_TLS_PORT = 465;
+/** The submission port, where STARTTLS is expected. */
+export const SMTP_STARTTLS_PORT = 587;
+/** The default `timeout`, in seconds. */
+export const DEFAULT_TIMEOUT = 60;
+
+/** The AUTH mechanisms {@link SMTP.login} tries, most preferred first. */
+export const AUTH_METHODS: readonly string[] = Object.freeze(["cram-md5", "plain", "login"]);
+
+/** How to reach and talk to the server. Every option is optional. */
+export interface SMTPOptions {
+  /** Server name or IP address. Default `"localhost"` (unless `sock` or `socketPath` is given). */
+  readonly hostname?: string | undefined;
+  /** Server port. Default 465 with `useTls`, 587 with `startTls: true`, else 25. */
+  readonly port?: number | undefined;
+  /** Log in as this user after connecting. */
+  readonly username?: string | undefined;
+  /** The password for `username` (default `""`). Not with `oauthTokenGenerator`. */
+  readonly password?: string | undefined;
+  /** Returns an OAuth2 access token; with `username`, the client logs in with XOAUTH2. */
+  readonly oauthTokenGenerator?: (() => Promise<string>) | undefined;
+  /** The name sent with EHLO/HELO. Default the machine's host name. */
+  readonly localHostname?: string | undefined;
+  /** The local address and port to connect from. */
+  readonly sourceAddress?: { readonly host: string; readonly port: number } | undefined;
+  /** Seconds to wait for connecting plus the greeting, and for each reply. Default 60; `null` or `Infinity`: no limit. */
+  readonly timeout?: number | null | undefined;
+  /** Connect over TLS from the start (implicit TLS, port 465). Not with `startTls: true`. */
+  readonly useTls?: boolean | undefined;
+  /** `true`: STARTTLS is required; `false`: never; `undefined`: upgrade when the server offers it. */
+  readonly startTls?: boolean | undefined;
+  /** Verify the server's certificate and host name. Default true. */
+  readonly validateCerts?: boolean | undefined;
+  /** A client certificate (PEM file path or PEM text). Not with `tlsContext`. */
+  readonly clientCert?: string | undefined;
+  /** The client certificate's key (PEM file path or PEM text); default: taken from `clientCert`. */
+  readonly clientKey?: string | undefined;
+  /** Extra CA certificates to trust, besides the system's (PEM file path or PEM text). */
+  readonly certBundle?: string | undefined;
+  /** A ready TLS context to use instead of `clientCert`, `clientKey` and `certBundle`. */
+  readonly tlsContext?: tls.SecureContext | undefined;
+  /** Connect to this Unix domain socket. Not with `port` or `sock`. */
+  readonly socketPath?: string | undefined;
+  /** Use this connected socket. Not with `port` or `socketPath`; it is closed with the client. */
+  readonly sock?: net.Socket | undefined;
+  /**
+   * Ask for delivery status notifications (RFC 3461) for every message; a send's own
+   * `dsn` replaces this. The server must offer DSN.
+   */
+  readonly dsn?: DSNOptions | undefined;
+  /** Functions awaited at each moment of the client's life (see {@link SMTPHooks}). */
+  readonly hooks?: SMTPHooks | undefined;
+  /**
+   * What to write to `logger`: `"error"` (failures, hooks that threw), `"info"` (also
+   * connections, messages sent, closes), `"debug"` (also the transcript, credentials
+   * masked). Default `"info"` when a `logger` is given, else `"none"`.
+   */
+  readonly logLevel?: LogLevel | undefined;
+  /** Where to write the log; default `console` when only `logLevel` is given. */
+  readonly logger?: SMTPLogger | undefined;
+}
+
+/** {@link SMTPOptions} with every default applied, as the client uses them. */
+export interface ResolvedSMTPOptions {
+  readonly hostname: string | undefined;
+  readonly port: number | undefined;
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  /** Returns an OAuth2 access token for XOAUTH2, when given. */
+  readonly oauthTokenGenerator: (() => Promise<string>) | undefined;
+  readonly localHostname: string;
+  readonly sourceAddress: { readonly host: string; readonly port: number } | undefined;
+  /** Seconds; `Infinity` for no limit. */
+  readonly timeout: number;
+  readonly useTls: boolean;
+  readonly startTls: boolean | undefined;
+  readonly validateCerts: boolean;
+  readonly clientCert: string | undefined;
+  readonly clientKey: string | undefined;
+  readonly certBundle: string | undefined;
+  readonly tlsContext: tls.SecureContext | undefined;
+  readonly socketPath: string | undefined;
+  readonly sock: net.Socket | undefined;
+  readonly dsn: DSNOptions | undefined;
+  readonly hooks: SMTPHooks;
+  readonly logLevel: LogLevel;
+  readonly logger: SMTPLogger | undefined;
+}
+
+/** What every network operation takes. */
+export interface CallOptions {
+  /** Seconds to wait for each reply; default the client's `timeout`. */
+  readonly timeout?: number | null | undefined;
+  /** Aborting stops the operation and closes the connection. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link SMTP.connect}: connection options that replace the client's, and a signal. */
+export interface ConnectOptions extends SMTPOptions {
+  /** Aborting stops connecting and closes the connection. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link SMTP.mail}, {@link SMTP.rcpt}, {@link SMTP.vrfy} and {@link SMTP.expn}. */
+export interface AddressCommandOptions extends CallOptions {
+  /** ESMTP parameters after the address (`"BODY=8BITMIME"`, `"SMTPUTF8"` ...). */
+  readonly options?: readonly string[] | undefined;
+  /** How to send the address: `"ascii"` (default) or `"utf-8"` (with SMTPUTF8). */
+  readonly encoding?: "ascii" | "utf-8" | undefined;
+}
+
+/** Options of {@link SMTP.starttls}: TLS settings for this upgrade only. */
+export interface StartTlsOptions extends CallOptions {
+  /** The name to verify the certificate against; default the client's `hostname`. */
+  readonly serverHostname?: string | undefined;
+  readonly validateCerts?: boolean | undefined;
+  readonly clientCert?: string | undefined;
+  readonly clientKey?: string | undefined;
+  readonly certBundle?: string | undefined;
+  readonly tlsContext?: tls.SecureContext | undefined;
+}
+
+/** Options of {@link SMTP.sendmail}. */
+export interface SendmailOptions extends CallOptions {
+  /** ESMTP parameters for MAIL FROM. */
+  readonly mailOptions?: readonly string[] | undefined;
+  /** ESMTP parameters for every RCPT TO. */
+  readonly rcptOptions?: readonly string[] | undefined;
+  /**
+   * Delivery status notifications for this message, replacing the client's `dsn` (`false`:
+   * none, even when the client asks for them).
+   */
+  readonly dsn?: DSNOptions | false | undefined;
+}
+
+/** Options of {@link SMTP.sendMessage}. */
+export interface SendMessageOptions extends SendmailOptions {
+  /** The envelope sender; default from the message's headers. */
+  readonly sender?: string | undefined;
+  /** The envelope recipients; default from the message's headers. */
+  readonly recipients?: string | readonly string[] | undefined;
+}
+
+export type { SendResult } from "./events.js";
+
+/** Options of {@link SMTP.send}: as {@link SendMessageOptions}; a raw message needs `sender` and `recipients`. */
+export type ClientSendOptions = SendMessageOptions;
+
+function optionalType(options: SMTPOptions, key: keyof SMTPOptions, type: "string" | "boolean" | "function"): void {
+  const value = options[key];
+  if (value !== undefined && typeof value !== type) {
+    throw new TypeError(`the ${key} option must be a ${type}, got ${typeof value}`);
+  }
+}
+
+function checkTimeout(timeout: unknown): number {
+  if (timeout === null) return Infinity;
+  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout <= 0) {
+    throw new TypeError(`the timeout option must be a positive number of seconds (or null), got ${String(timeout)}`);
+  }
+  return timeout;
+}
+
+function checkPort(port: unknown, what: string): number {
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(`the ${what} must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  return port;
+}
+
+/**
+ * Checks the options and applies the defaults that do not depend on the connection.
+ * @throws TypeError for a value of the wrong kind or options that exclude each other
+ */
+function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
+  if (typeof options !== "object" || options === null) throw new TypeError("the options must be an object");
+  for (const key of ["hostname", "username", "password", "localHostname", "clientCert", "clientKey", "certBundle", "socketPath"] as const) {
+    optionalType(options, key, "string");
+  }
+  for (const key of ["useTls", "startTls", "validateCerts"] as const) optionalType(options, key, "boolean");
+  optionalType(options, "oauthTokenGenerator", "function");
+  const usingSocket = options.sock !== undefined || options.socketPath !== undefined;
+  if (options.startTls === true && options.useTls === true) {
+    throw new TypeError("The startTls and useTls options are not compatible.");
+  }
+  if (options.tlsContext !== undefined && options.clientCert !== undefined) {
+    throw new TypeError("Either a TLS context or a certificate/key must be provided");
+  }
+  if (options.sock !== undefined && options.socketPath !== undefined) {
+    throw new TypeError("Either a socket or a socket path must be provided, not both");
+  }
+  if (usingSocket && options.port !== undefined) {
+    throw new TypeError("If using a socket, port is not required");
+  }
+  if (usingSocket && options.useTls === true && options.hostname === undefined) {
+    throw new TypeError("If using a socket with TLS, hostname is required");
+  }
+  if (options.password !== undefined && options.oauthTokenGenerator !== undefined) {
+    throw new TypeError("The password and oauthTokenGenerator options are not compatible.");
+  }
+  if (options.sock !== undefined && !(options.sock instanceof net.Socket)) {
+    throw new TypeError("the sock option must be a connected net.Socket");
+  }
+  if (options.tlsContext !== undefined && (typeof options.tlsContext !== "object" || !("context" in options.tlsContext))) {
+    throw new TypeError("the tlsContext option must be a tls.SecureContext (from tls.createSecureContext)");
+  }
+  if (options.logger !== undefined && (typeof options.logger !== "object" || options.logger === null)) {
+    throw new TypeError("the logger option must be an object with error, info and debug methods (console fits)");
+  }
+  const dsn = options.dsn === undefined ? undefined : checkDsnOptions(options.dsn);
+  const hooks = options.hooks === undefined ? Object.freeze({}) : checkHooks(options.hooks);
+  const logLevel =
+    options.logLevel !== undefined ? checkLogLevel(options.logLevel) : options.logger !== undefined ? "info" : "none";
+  if (options.hostname !== undefined) checkCommandArgument(options.hostname, "hostname");
+  if (options.localHostname !== undefined) checkCommandArgument(options.localHostname, "localHostname");
+  if (options.port !== undefined) checkPort(options.port, "port");
+  if (options.sourceAddress !== undefined) {
+    const source = options.sourceAddress;
+    if (typeof source !== "object" || source === null || typeof source.host !== "string") {
+      throw new TypeError("the sourceAddress option must be { host, port }");
+    }
+    checkPort(source.port, "sourceAddress port");
+  }
+  return Object.freeze({
+    hostname: options.hostname ?? (usingSocket ? undefined : "localhost"),
+    port: options.port,
+    username: options.username,
+    password: options.password,
+    oauthTokenGenerator: options.oauthTokenGenerator,
+    localHostname: options.localHostname ?? os.hostname(),
+    sourceAddress: options.sourceAddress,
+    timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : checkTimeout(options.timeout),
+    useTls: options.useTls ?? false,
+    startTls: options.startTls,
+    validateCerts: options.validateCerts ?? true,
+    clientCert: options.clientCert,
+    clientKey: options.clientKey,
+    certBundle: options.certBundle,
+    tlsContext: options.tlsContext,
+    socketPath: options.socketPath,
+    sock: options.sock,
+    dsn,
+    hooks,
+    logLevel,
+    logger: options.logger ?? (logLevel === "none" ? undefined : console),
+  });
+}
+
+/** PEM text as given, or read from the file it names. */
+async function readPem(value: string): Promise<string> {
+  return value.includes("-----BEGIN ") ? value : readFile(value, "utf8");
+}
+
+function checkOptionList(options: readonly string[] | undefined, what: string): string[] {
+  if (options === undefined) return [];
+  if (!Array.isArray(options)) throw new TypeError(`the ${what} must be an array of strings`);
+  return options.map((option: unknown) => {
+    checkCommandArgument(option, what.replace(/s$/, ""));
+    if (isNonAscii(option)) throw new TypeError(`the ${what.replace(/s$/, "")} ${JSON.stringify(option)} is not ASCII`);
+    return option;
+  });
+}
+
+function toAsciiBytes(message: string | Uint8Array): Uint8Array {
+  if (message instanceof Uint8Array) return message;
+  if (typeof message !== "string") throw new TypeError("a message must be a string or a Uint8Array");
+  if (isNonAscii(message)) {
+    throw new TypeError(
+      "a message given as a string must be ASCII; pass the bytes (a Uint8Array) to send 8-bit data",
+    );
+  }
+  return Buffer.from(message, "latin1");
+}
+
+/**
+ * An SMTP client: one connection, the commands of RFC 5321 and its extensions (STARTTLS,
+ * AUTH, SIZE, 8BITMIME, SMTPUTF8, DSN), and whole transactions.
+ *
+ * It is an `eventemitter3` emitter of {@link SMTPEvents}: `connect`, `sent`, `error`,
+ * `close` and `log` (the transcript, credentials masked). `error` events observe failures
+ * (of connecting, of sending, of hooks); the failing operation's promise still rejects,
+ * and an `error` event with no listener is not thrown.
+ *
+ * @example
+ * await using smtp = new SMTP({ hostname: "mail.example.com", startTls: true, username, password });
+ * await smtp.connect();
+ * const { errors, response } = await smtp.sendMessage(message);
+ *
+ * @example
+ * // One session, many messages.
+ * const smtp = await SMTP.connect({ hostname: "mail.example.com", startTls: true, username, password });
+ * smtp.on("sent", (_message, result) => console.log(result.messageId, result.accepted));
+ * for (const init of outbox) await smtp.send(init);
+ * await smtp.quit();
+ */
+export class SMTP extends EventEmitter<SMTPEvents> {
+  /**
+   * Creates a client and connects it ({@link SMTP#connect}): the promise resolves to a
+   * connected client, upgraded and logged in as the options say, ready for
+   * {@link SMTP#send}. Close it with {@link SMTP#quit}.
+   * @throws as the constructor and {@link SMTP#connect}
+   */
+  static async connect(options: ConnectOptions = {}): Promise<SMTP> {
+    const { signal, ...smtpOptions } = options;
+    const client = new SMTP(smtpOptions);
+    await client.connect({ signal });
+    return client;
+  }
+
+  #given: SMTPOptions;
+  #options: ResolvedSMTPOptions;
+  #connection: Connection | undefined;
+  #lastEhloResponse: SMTPResponse | undefined;
+  #lastHeloResponse: SMTPResponse | undefined;
+  #extensions = new Map<string, string>();
+  #authMethods: string[] = [];
+  readonly #commandLock = new Lock();
+  readonly #sendLock = new Lock();
+  /** Whether the next line sent answers a 334 of an AUTH exchange (and must be masked). */
+  #authContinuation = false;
+  /** The error that ended the current connection, when one did. */
+  #closeError: unknown;
+  /** For each connection that ended: its `close` event and `onClose` hook, once. */
+  readonly #endings = new WeakMap<Connection, Promise<void>>();
+
+  /**
+   * @param options how to reach the server (nothing is sent until {@link SMTP.connect})
+   * @throws TypeError for options of the wrong kind, or options that exclude each other
+   *   (`useTls` with `startTls: true`, `password` with `oauthTokenGenerator`, `sock` with
+   *   `socketPath`, a socket with `port`, `tlsContext` with `clientCert` ...)
+   */
+  constructor(options: SMTPOptions = {}) {
+    super();
+    this.#given = { ...options };
+    this.#options = resolveOptions(this.#given);
+  }
+
+  /** The options in use, with their defaults. */
+  get options(): ResolvedSMTPOptions {
+    return this.#options;
+  }
+
+  /** Whether the client has an open connection. */
+  get isConnected(): boolean {
+    return this.#connection?.isConnected ?? false;
+  }
+
+  /** The extensions of the last EHLO reply: lower-case keyword to parameters. */
+  get esmtpExtensions(): ReadonlyMap<string, string> {
+    return this.#extensions;
+  }
+
+  /** The AUTH mechanisms of the last EHLO reply, lower case. */
+  get serverAuthMethods(): readonly string[] {
+    return this.#authMethods;
+  }
+
+  /** The mechanisms {@link SMTP.login} would try here, in order. */
+  get supportedAuthMethods(): string[] {
+    return AUTH_METHODS.filter((method) => this.#authMethods.includes(method));
+  }
+
+  /** The last successful EHLO reply of this session (forgotten after STARTTLS). */
+  get lastEhloResponse(): SMTPResponse | undefined {
+    return this.#lastEhloResponse;
+  }
+
+  /** The last successful HELO reply of this session. */
+  get lastHeloResponse(): SMTPResponse | undefined {
+    return this.#lastHeloResponse;
+  }
+
+  /** Whether the connection is encrypted (implicit TLS or after STARTTLS). */
+  get isTls(): boolean {
+    return this.#connection?.isTls ?? false;
+  }
+
+  /** Whether the last EHLO reply offers `extension` (case-insensitive). */
+  supportsExtension(extension: string): boolean {
+    return this.#extensions.has(extension.toLowerCase());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Connecting
+
+  /**
+   * Connects, reads the greeting, upgrades with STARTTLS as `startTls` says, and logs in
+   * when a `username` is set. Options given here replace the client's for this and later
+   * connections (except `timeout`, which applies to this call only). Any failure closes
+   * the connection.
+   * @returns the server's greeting (220)
+   * @throws SMTPConnectError when the connection or the TLS handshake fails, or the server
+   *   hangs up before its greeting
+   * @throws SMTPConnectTimeoutError when connecting plus the greeting take longer than `timeout`
+   * @throws SMTPConnectResponseError when the greeting is not 220
+   * @throws SMTPException when already connected, or STARTTLS is required and not offered
+   * @throws SMTPAuthenticationError when logging in fails
+   * @throws TypeError for bad options
+   */
+  async connect(options: ConnectOptions = {}): Promise<SMTPResponse> {
+    const { signal, timeout, ...overrides } = options;
+    if (this.isConnected) throw new SMTPException("Already connected; call close() or quit() first");
+    const given = { ...this.#given, ...overrides };
+    const resolved = resolveOptions(given);
+    const effectiveTimeout = timeout === undefined ? resolved.timeout : checkTimeout(timeout);
+    this.#given = given;
+    this.#options = resolved;
+
+    const port =
+      resolved.sock !== undefined || resolved.socketPath !== undefined ? undefined : (resolved.port ?? this.#defaultPort());
+    const target: ConnectTarget =
+      resolved.sock !== undefined
+        ? { kind: "socket", socket: resolved.sock }
+        : resolved.socketPath !== undefined
+          ? { kind: "unix", path: resolved.socketPath }
+          : {
+              kind: "tcp",
+              host: resolved.hostname ?? "localhost",
+              port: port ?? SMTP_PORT,
+              localAddress: resolved.sourceAddress?.host || undefined,
+              localPort: resolved.sourceAddress?.port || undefined,
+            };
+    const wait: WaitOptions = { deadline: deadlineIn(effectiveTimeout), signal };
+    const where = target.kind === "tcp" ? `${target.host} on port ${target.port}` : target.kind === "unix" ? target.path : "the given socket";
+
+    try {
+      const tlsOptions = resolved.useTls ? await this.#tlsOptions({}) : undefined;
+      const connection = await Connection.open(target, tlsOptions, wait);
+      this.#connection = connection;
+      this.#closeError = undefined;
+      this.#authContinuation = false;
+      connection.onClose = () => {
+        if (this.#connection === connection) this.#forgetConnection();
+        // Only a close listener that throws can make this reject; nobody awaits it here.
+        this.#announceEnd(connection).catch(() => undefined);
+      };
+      let greeting: SMTPResponse;
+      try {
+        greeting = await connection.readReply(wait);
+      } catch (error) {
+        if (error instanceof SMTPServerDisconnected) {
+          throw new SMTPConnectError(`Error connecting to ${where}: ${error.message}`, { cause: error });
+        }
+        if (error instanceof SMTPReadTimeoutError) {
+          throw new SMTPConnectTimeoutError("Timed out waiting for server ready message", { cause: error });
+        }
+        throw error;
+      }
+      this.#logReply(greeting);
+      if (greeting.code !== SMTPStatus.ready) {
+        throw new SMTPConnectResponseError(greeting.code, greeting.message, { command: "CONNECT" });
+      }
+      await this.#maybeStartTlsOnConnect({ signal });
+      await this.#maybeLoginOnConnect({ signal });
+      this.#info(`connected to ${where}: ${greeting.code} ${greeting.message.split("\n")[0] ?? ""}`);
+      this.emit("connect", greeting);
+      await this.#runHook("onConnect", undefined, (hooks) => hooks.onConnect?.(greeting));
+      return greeting;
+    } catch (error) {
+      this.#closeError ??= error;
+      const connection = this.#connection;
+      this.close();
+      if (connection) await this.#announceEnd(connection);
+      await this.#reportFailure(undefined, error);
+      throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Events, hooks and the log
+
+  #log(direction: "client" | "server", line: string): void {
+    const debug = logLevelAllows(this.#options.logLevel, "debug");
+    if (!debug && this.listenerCount("log") === 0) return;
+    this.emit("log", { direction, line });
+    if (debug) this.#options.logger?.debug?.(`${direction === "client" ? "C:" : "S:"} ${line}`);
+  }
+
+  #logReply(reply: SMTPResponse): void {
+    if (!logLevelAllows(this.#options.logLevel, "debug") && this.listenerCount("log") === 0) return;
+    for (const line of replyLines(reply.code, reply.message)) this.#log("server", line);
+  }
+
+  #info(message: string): void {
+    if (logLevelAllows(this.#options.logLevel, "info")) this.#options.logger?.info?.(`mailport smtp: ${message}`);
+  }
+
+  #logError(message: string, error: unknown): void {
+    if (logLevelAllows(this.#options.logLevel, "error")) {
+      this.#options.logger?.error?.(`mailport smtp: ${message}: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+  }
+
+  /**
+   * Awaits one hook. A hook that throws is logged and reported as an `error` event, then
+   * to `onError` (unless it was `onError` or `onClose`); nothing is thrown.
+   */
+  async #runHook(name: keyof SMTPHooks, message: SentMessage | undefined, call: (hooks: SMTPHooks) => unknown): Promise<void> {
+    const hooks = this.#options.hooks;
+    if (hooks[name] === undefined) return;
+    try {
+      await call(hooks);
+    } catch (error) {
+      this.#logError(`the ${name} hook threw`, error);
+      this.emit("error", message, error);
+      if (name !== "onError" && name !== "onClose") await this.#runHook("onError", message, (h) => h.onError?.(message, error));
+    }
+  }
+
+  /** Reports a failed operation: the log, the `error` event, the `onError` hook. */
+  async #reportFailure(message: SentMessage | undefined, error: unknown): Promise<void> {
+    this.#logError(message === undefined ? "connecting failed" : "sending failed", error);
+    this.emit("error", message, error);
+    await this.#runHook("onError", message, (hooks) => hooks.onError?.(message, error));
+  }
+
+  /**
+   * The `close` event and `onClose` hook of a connection that ended, once per connection.
+   * They wait for pending promise callbacks, so that the error which ended the connection
+   * is known when it was one.
+   */
+  #announceEnd(connection: Connection): Promise<void> {
+    let ending = this.#endings.get(connection);
+    if (ending === undefined) {
+      ending = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        const error = this.#closeError;
+        this.#info(error === undefined ? "connection closed" : `connection closed: ${error instanceof Error ? error.message : String(error)}`);
+        if (error === undefined) this.emit("close");
+        else this.emit("close", error);
+        await this.#runHook("onClose", undefined, (hooks) => hooks.onClose?.(error));
+      });
+      this.#endings.set(connection, ending);
+    }
+    return ending;
+  }
+
+  #defaultPort(): number {
+    if (this.#options.useTls) return SMTP_TLS_PORT;
+    if (this.#options.startTls === true) return SMTP_STARTTLS_PORT;
+    return SMTP_PORT;
+  }
+
+  async #maybeStartTlsOnConnect(call: CallOptions): Promise<void> {
+    const startTls = this.#options.startTls;
+    if (startTls === true) {
+      await this.starttls(call);
+    } else if (startTls === undefined && !this.#options.useTls && !this.isTls) {
+      await this.#ehloOrHeloIfNeeded(call);
+      if (this.supportsExtension("starttls")) await this.starttls(call);
+    } else {
+      return;
+    }
+    // RFC 3207: what the server said before TLS is forgotten; ask again over TLS.
+    if (this.isTls) await this.#ehloOrHeloIfNeeded(call);
+  }
+
+  async #maybeLoginOnConnect(call: CallOptions): Promise<void> {
+    const { username, password, oauthTokenGenerator } = this.#options;
+    if (username === undefined) return;
+    if (oauthTokenGenerator) {
+      const token = await oauthTokenGenerator();
+      if (typeof token !== "string") throw new TypeError("oauthTokenGenerator must resolve to a string");
+      await this.authXoauth2(username, token, call);
+    } else {
+      await this.login(username, password ?? "", call);
+    }
+  }
+
+  async #tlsOptions(overrides: Omit<StartTlsOptions, "timeout" | "signal">): Promise<tls.ConnectionOptions> {
+    const tlsContext = overrides.tlsContext ?? this.#options.tlsContext;
+    const clientCert = overrides.clientCert ?? this.#options.clientCert;
+    const clientKey = overrides.clientKey ?? this.#options.clientKey;
+    const certBundle = overrides.certBundle ?? this.#options.certBundle;
+    const validateCerts = overrides.validateCerts ?? this.#options.validateCerts;
+    const host = overrides.serverHostname ?? this.#options.hostname;
+    if (overrides.serverHostname !== undefined) checkCommandArgument(overrides.serverHostname, "serverHostname");
+    if (tlsContext !== undefined && overrides.clientCert !== undefined) {
+      throw new TypeError("Either a TLS context or a certificate/key must be provided");
+    }
+    const options: tls.ConnectionOptions = {};
+    if (host !== undefined) {
+      options.host = host;
+      // SNI takes host names only (RFC 6066); an IP address is still checked against the certificate.
+      if (net.isIP(host) === 0) options.servername = host;
+    }
+    if (tlsContext !== undefined) {
+      options.secureContext = tlsContext;
+    } else {
+      if (certBundle !== undefined) options.ca = [...tls.rootCertificates, await readPem(certBundle)];
+      if (clientCert !== undefined) {
+        options.cert = await readPem(clientCert);
+        options.key = await readPem(clientKey ?? clientCert);
+      }
+    }
+    options.rejectUnauthorized = validateCerts;
+    if (!validateCerts) options.checkServerIdentity = () => undefined;
+    return options;
+  }
+
+  /**
+   * Closes the connection at once, without QUIT, and forgets the server's capabilities.
+   * Safe to call when not connected.
+   */
+  close(): void {
+    const connection = this.#connection;
+    this.#forgetConnection();
+    connection?.close();
+    // Only a close listener that throws can make this reject; quit() awaits it, close() cannot.
+    if (connection) this.#announceEnd(connection).catch(() => undefined);
+  }
+
+  #forgetConnection(): void {
+    this.#connection = undefined;
+    this.#resetServerState();
+  }
+
+  #resetServerState(): void {
+    this.#lastEhloResponse = undefined;
+    this.#lastHeloResponse = undefined;
+    this.#extensions = new Map();
+    this.#authMethods = [];
+  }
+
+  /** QUIT, then close; errors of QUIT are ignored (for `await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    const connection = this.#connection;
+    try {
+      if (this.isConnected) await this.quit();
+    } catch (error) {
+      if (!(error instanceof SMTPException)) throw error;
+    } finally {
+      this.close();
+      if (connection) await this.#announceEnd(connection);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Commands
+
+  /**
+   * Sends one command line (the arguments joined with spaces) and returns the reply,
+   * whatever its code. A 421 reply closes the connection. A last argument that is an
+   * object (not bytes) is taken as {@link CallOptions}.
+   * @throws SMTPServerDisconnected when not connected or the connection ends
+   * @throws SMTPReadTimeoutError when the reply takes longer than `timeout`
+   * @throws TypeError when an argument holds a control character
+   */
+  async executeCommand(...args: Array<string | Uint8Array> | [...Array<string | Uint8Array>, CallOptions]): Promise<SMTPResponse> {
+    const last = args[args.length - 1];
+    let call: CallOptions = {};
+    let words = args as Array<string | Uint8Array | CallOptions>;
+    if (last !== undefined && typeof last === "object" && !(last instanceof Uint8Array)) {
+      call = last;
+      words = args.slice(0, -1);
+    }
+    return this.#execute(words as Array<string | Uint8Array>, call);
+  }
+
+  async #execute(args: Array<string | Uint8Array>, call: CallOptions): Promise<SMTPResponse> {
+    const line = encodeCommand(args);
+    const wait = this.#wait(call);
+    return this.#commandLock.run(async () => {
+      const connection = this.#requireConnection();
+      this.#logCommand(line);
+      let reply: SMTPResponse;
+      try {
+        reply = await connection.command(line, wait);
+      } catch (error) {
+        this.#authContinuation = false;
+        if (!connection.isConnected) this.#closeError ??= error;
+        throw error;
+      }
+      this.#logReply(reply);
+      // An AUTH exchange goes on while the server answers 334; the client's next line
+      // carries credentials.
+      const verb = Buffer.from(line.subarray(0, 5)).toString("latin1").toUpperCase();
+      this.#authContinuation = reply.code === SMTPStatus.authContinue && (this.#authContinuation || verb === "AUTH ");
+      // The server is shutting down the channel (RFC 5321, 3.8): so do we.
+      if (reply.code === SMTPStatus.domainUnavailable) this.close();
+      return reply;
+    });
+  }
+
+  #logCommand(line: Uint8Array): void {
+    if (!logLevelAllows(this.#options.logLevel, "debug") && this.listenerCount("log") === 0) return;
+    const text = Buffer.from(line).toString("utf8").replace(/\r\n$/, "");
+    this.#log("client", maskCredentials(text, this.#authContinuation));
+  }
+
+  #wait(call: CallOptions): WaitOptions {
+    const timeout = call.timeout === undefined ? this.#options.timeout : checkTimeout(call.timeout);
+    return { deadline: deadlineIn(timeout), signal: call.signal };
+  }
+
+  #requireConnection(): Connection {
+    const connection = this.#connection;
+    if (!connection || !connection.isConnected) throw new SMTPServerDisconnected("Server not connected");
+    return connection;
+  }
+
+  /** EHLO, falling back to HELO, unless one of them has been answered this session. */
+  async #ehloOrHeloIfNeeded(call: CallOptions): Promise<void> {
+    if (this.#lastEhloResponse !== undefined || this.#lastHeloResponse !== undefined) return;
+    try {
+      await this.ehlo(undefined, call);
+    } catch (error) {
+      if (error instanceof SMTPHeloError && this.isConnected) await this.helo(undefined, call);
+      else throw error;
+    }
+  }
+
+  /**
+   * EHLO: greets the server and learns its extensions ({@link SMTP.esmtpExtensions}).
+   * Success: 250.
+   * @param hostname the name to send; default `localHostname`
+   * @throws SMTPHeloError for any other reply
+   */
+  async ehlo(hostname?: string, call: CallOptions = {}): Promise<SMTPResponse> {
+    const name = hostname ?? this.#options.localHostname;
+    checkCommandArgument(name, "EHLO hostname");
+    const reply = await this.#execute(["EHLO", name], call);
+    if (reply.code !== SMTPStatus.completed) throw new SMTPHeloError(reply.code, reply.message, { command: "EHLO" });
+    const { extensions, authMethods } = parseEsmtpExtensions(reply.message);
+    this.#lastEhloResponse = reply;
+    this.#extensions = extensions;
+    this.#authMethods = authMethods;
+    return reply;
+  }
+
+  /**
+   * HELO: greets a server that does not speak ESMTP. Success: 250.
+   * @param hostname the name to send; default `localHostname`
+   * @throws SMTPHeloError for any other reply
+   */
+  async helo(hostname?: string, call: CallOptions = {}): Promise<SMTPResponse> {
+    const name = hostname ?? this.#options.localHostname;
+    checkCommandArgument(name, "HELO hostname");
+    const reply = await this.#execute(["HELO", name], call);
+    if (reply.code !== SMTPStatus.completed) throw new SMTPHeloError(reply.code, reply.message, { command: "HELO" });
+    this.#lastHeloResponse = reply;
+    return reply;
+  }
+
+  /**
+   * HELP. Success: 211, 214 or 250.
+   * @throws SMTPResponseException for any other reply
+   */
+  async help(call: CallOptions = {}): Promise<SMTPResponse> {
+    await this.#ehloOrHeloIfNeeded(call);
+    const reply = await this.#execute(["HELP"], call);
+    const ok: readonly number[] = [SMTPStatus.systemStatusOk, SMTPStatus.helpMessage, SMTPStatus.completed];
+    if (!ok.includes(reply.code)) throw new SMTPResponseException(reply.code, reply.message, { command: "HELP" });
+    return reply;
+  }
+
+  /**
+   * RSET: abandons the current transaction. Success: 250.
+   * @throws SMTPResponseException for any other reply
+   */
+  async rset(call: CallOptions = {}): Promise<SMTPResponse> {
+    await this.#ehloOrHeloIfNeeded(call);
+    const reply = await this.#execute(["RSET"], call);
+    if (reply.code !== SMTPStatus.completed) throw new SMTPResponseException(reply.code, reply.message, { command: "RSET" });
+    return reply;
+  }
+
+  /**
+   * NOOP. Success: 250.
+   * @throws SMTPResponseException for any other reply
+   */
+  async noop(call: CallOptions = {}): Promise<SMTPResponse> {
+    await this.#ehloOrHeloIfNeeded(call);
+    const reply = await this.#execute(["NOOP"], call);
+    if (reply.code !== SMTPStatus.completed) throw new SMTPResponseException(reply.code, reply.message, { command: "NOOP" });
+    return reply;
+  }
+
+  /**
+   * VRFY: asks whether an address is valid. Success: 250, 251 or 252.
+   * @throws SMTPResponseException for any other reply
+   * @throws SMTPNotSupported when `options` has SMTPUTF8 and the server does not
+   */
+  async vrfy(address: string, options: AddressCommandOptions = {}): Promise<SMTPResponse> {
+    const reply = await this.#addressQuery("VRFY", address, options);
+    const ok: readonly number[] = [SMTPStatus.completed, SMTPStatus.willForward, SMTPStatus.cannotVrfy];
+    if (!ok.includes(reply.code)) throw new SMTPResponseException(reply.code, reply.message, { command: "VRFY" });
+    return reply;
+  }
+
+  /**
+   * EXPN: asks for the members of a mailing list. Success: 250.
+   * @throws SMTPResponseException for any other reply
+   * @throws SMTPNotSupported when `options` has SMTPUTF8 and the server does not
+   */
+  async expn(address: string, options: AddressCommandOptions = {}): Promise<SMTPResponse> {
+    const reply = await this.#addressQuery("EXPN", address, options);
+    if (reply.code !== SMTPStatus.completed) throw new SMTPResponseException(reply.code, reply.message, { command: "EXPN" });
+    return reply;
+  }
+
+  async #addressQuery(verb: string, address: string, options: AddressCommandOptions): Promise<SMTPResponse> {
+    checkCommandArgument(address, "address");
+    const params = checkOptionList(options.options, "options");
+    const utf8 = params.some((option) => option.toLowerCase() === "smtputf8");
+    const parsed = parseAddress(address);
+    if (!utf8 && isNonAscii(parsed)) {
+      throw new TypeError(`the address ${JSON.stringify(address)} is not ASCII; pass the SMTPUTF8 option`);
+    }
+    await this.#ehloOrHeloIfNeeded(options);
+    if (utf8 && !this.supportsExtension("smtputf8")) throw new SMTPNotSupported("SMTPUTF8 is not supported by this server");
+    return this.#execute([verb, parsed, ...params], options);
+  }
+
+  /**
+   * MAIL FROM: starts a transaction. Success: 250.
+   * @param sender the envelope sender; a display name is dropped, `""` is the null sender
+   * @throws SMTPSenderRefused for any other reply
+   * @throws TypeError for a sender or option holding a control character, or a non-ASCII
+   *   sender without `encoding: "utf-8"`
+   */
+  async mail(sender: string, options: AddressCommandOptions = {}): Promise<SMTPResponse> {
+    const line = this.#addressCommand("MAIL FROM:", sender, "sender", options);
+    await this.#ehloOrHeloIfNeeded(options);
+    const reply = await this.#execute(line, options);
+    if (reply.code !== SMTPStatus.completed) throw new SMTPSenderRefused(reply.code, reply.message, sender);
+    return reply;
+  }
+
+  /**
+   * RCPT TO: adds a recipient. Success: 250 or 251.
+   * @throws SMTPRecipientRefused for any other reply
+   * @throws TypeError as {@link SMTP.mail}
+   */
+  async rcpt(recipient: string, options: AddressCommandOptions = {}): Promise<SMTPResponse> {
+    const line = this.#addressCommand("RCPT TO:", recipient, "recipient", options);
+    await this.#ehloOrHeloIfNeeded(options);
+    const reply = await this.#execute(line, options);
+    if (reply.code !== SMTPStatus.completed && reply.code !== SMTPStatus.willForward) {
+      throw new SMTPRecipientRefused(reply.code, reply.message, recipient);
+    }
+    return reply;
+  }
+
+  #addressCommand(prefix: string, address: string, what: string, options: AddressCommandOptions): string[] {
+    checkCommandArgument(address, what);
+    const params = checkOptionList(options.options, "options");
+    const quoted = quoteAddress(address);
+    if (options.encoding !== "utf-8" && isNonAscii(quoted)) {
+      throw new TypeError(`the ${what} ${JSON.stringify(address)} is not ASCII; send it with SMTPUTF8 (encoding "utf-8")`);
+    }
+    const [verb, arg] = prefix.split(" ") as [string, string];
+    return [verb, arg + quoted, ...params];
+  }
+
+  /**
+   * DATA: sends the message. The data is streamed with every bare CR and LF made CRLF,
+   * lines starting with `.` doubled, a final CRLF added if missing, then `.`; the socket's
+   * backpressure is respected. Success: 354 to DATA, then 250.
+   * A server that replies before the data is complete gets the connection closed.
+   * @param message the message; a string must be ASCII
+   * @throws SMTPDataError for any other reply, or a reply before the end of the data
+   * @throws SMTPServerDisconnected when not connected or the connection ends
+   */
+  async data(message: string | Uint8Array, call: CallOptions = {}): Promise<SMTPResponse> {
+    const bytes = toAsciiBytes(message);
+    this.#requireConnection();
+    await this.#ehloOrHeloIfNeeded(call);
+    const wait = this.#wait(call);
+    return this.#commandLock.run(async () => {
+      const connection = this.#requireConnection();
+      this.#log("client", "DATA");
+      const start = await connection.command(encodeCommand(["DATA"]), wait);
+      this.#logReply(start);
+      if (start.code !== SMTPStatus.startInput) {
+        if (start.code === SMTPStatus.domainUnavailable) this.close();
+        throw new SMTPDataError(start.code, start.message, { command: "DATA" });
+      }
+      this.#log("client", `[message data: ${bytes.length} bytes]`);
+      let complete: boolean;
+      let reply: SMTPResponse;
+      try {
+        complete = await connection.writeData(bytes, this.#wait(call));
+        reply = await connection.readReply(this.#wait(call));
+      } catch (error) {
+        if (!connection.isConnected) this.#closeError ??= error;
+        throw error;
+      }
+      this.#logReply(reply);
+      if (!complete) {
+        this.close();
+        throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+      }
+      if (reply.code !== SMTPStatus.completed) {
+        if (reply.code === SMTPStatus.domainUnavailable) this.close();
+        throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+      }
+      return reply;
+    });
+  }
+
+  /**
+   * QUIT, then closes the connection. Success: 221 (a server that hangs up without
+   * replying counts as 221).
+   * @throws SMTPResponseException for any other reply
+   */
+  async quit(call: CallOptions = {}): Promise<SMTPResponse> {
+    const connection = this.#connection;
+    const reply = await this.#execute(["QUIT"], call);
+    if (reply.code !== SMTPStatus.closing) throw new SMTPResponseException(reply.code, reply.message, { command: "QUIT" });
+    this.close();
+    // The close event and the onClose hook come before quit() resolves.
+    if (connection) await this.#announceEnd(connection);
+    return reply;
+  }
+
+  /**
+   * STARTTLS: upgrades the connection to TLS, then forgets the server's extensions
+   * (RFC 3207); the next command sends EHLO again. Anything the server sent after its 220
+   * is discarded before the handshake. Success: 220.
+   * @throws SMTPException when already encrypted, or the server does not offer STARTTLS
+   * @throws SMTPResponseException for a reply other than 220
+   * @throws SMTPConnectError when the handshake fails (an unverifiable certificate ...)
+   * @throws SMTPTimeoutError when the handshake takes longer than `timeout`
+   */
+  async starttls(options: StartTlsOptions = {}): Promise<SMTPResponse> {
+    const connection = this.#requireConnection();
+    if (connection.isTls) throw new SMTPException("Connection already using TLS");
+    await this.#ehloOrHeloIfNeeded(options);
+    const tlsOptions = await this.#tlsOptions(options);
+    if (!this.supportsExtension("starttls")) {
+      throw new SMTPException("SMTP STARTTLS extension not supported by server.");
+    }
+    const reply = await this.#execute(["STARTTLS"], options);
+    if (reply.code !== SMTPStatus.ready) {
+      throw new SMTPResponseException(reply.code, reply.message, { command: "STARTTLS" });
+    }
+    await this.#commandLock.run(() => this.#requireConnection().startTls(tlsOptions, this.#wait(options)));
+    this.#resetServerState();
+    return reply;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Authentication
+
+  /**
+   * Logs in with the first mechanism that works among those the server offers, in the
+   * order CRAM-MD5, PLAIN, LOGIN; a mechanism that fails with an authentication error
+   * moves on to the next (some servers offer mechanisms they do not support).
+   * @throws SMTPException when the server offers no AUTH, or none of these mechanisms
+   * @throws SMTPAuthenticationError when every mechanism tried fails (the last failure)
+   */
+  async login(username: string, password: string, call: CallOptions = {}): Promise<SMTPResponse> {
+    if (typeof username !== "string" || typeof password !== "string") {
+      throw new TypeError("the user name and password must be strings");
+    }
+    await this.#ehloOrHeloIfNeeded(call);
+    if (!this.supportsExtension("auth")) {
+      if (this.isConnected && !this.isTls) {
+        throw new SMTPException(
+          "The SMTP AUTH extension is not supported by this server. Try connecting via TLS (or STARTTLS).",
+        );
+      }
+      throw new SMTPException("The SMTP AUTH extension is not supported by this server.");
+    }
+    const mechanisms: Record<string, (u: string, p: string, c: CallOptions) => Promise<SMTPResponse>> = {
+      "cram-md5": (u, p, c) => this.authCramMd5(u, p, c),
+      plain: (u, p, c) => this.authPlain(u, p, c),
+      login: (u, p, c) => this.authLogin(u, p, c),
+    };
+    let failure: SMTPAuthenticationError | undefined;
+    for (const method of this.supportedAuthMethods) {
+      const mechanism = mechanisms[method];
+      if (!mechanism) continue;
+      try {
+        return await mechanism(username, password, call);
+      } catch (error) {
+        if (!(error instanceof SMTPAuthenticationError)) throw error;
+        failure = error;
+      }
+    }
+    throw failure ?? new SMTPException("No suitable authentication method found.");
+  }
+
+  /**
+   * AUTH CRAM-MD5 (RFC 2195). Success: 334 to AUTH, then 235.
+   * @throws SMTPAuthenticationError for any other reply
+   */
+  async authCramMd5(username: string, password: string, call: CallOptions = {}): Promise<SMTPResponse> {
+    const challenge = await this.#execute(["AUTH", "CRAM-MD5"], call);
+    if (challenge.code !== SMTPStatus.authContinue) {
+      throw new SMTPAuthenticationError(challenge.code, challenge.message, { command: "AUTH" });
+    }
+    const reply = await this.#execute([authCramMd5Verify(username, password, challenge.message)], call);
+    if (reply.code !== SMTPStatus.authSuccessful) {
+      throw new SMTPAuthenticationError(reply.code, reply.message, { command: "AUTH" });
+    }
+    return reply;
+  }
+
+  /**
+   * AUTH PLAIN with an initial response (RFC 4616). Success: 235.
+   * @throws SMTPAuthenticationError for any other reply
+   */
+  async authPlain(username: string, password: string, call: CallOptions = {}): Promise<SMTPResponse> {
+    const reply = await this.#execute(["AUTH", "PLAIN", authPlainEncode(username, password)], call);
+    if (reply.code !== SMTPStatus.authSuccessful) {
+      throw new SMTPAuthenticationError(reply.code, reply.message, { command: "AUTH" });
+    }
+    return reply;
+  }
+
+  /**
+   * AUTH LOGIN with the user name in the first line. Success: 334, then 235.
+   * @throws SMTPAuthenticationError for any other reply
+   */
+  async authLogin(username: string, password: string, call: CallOptions = {}): Promise<SMTPResponse> {
+    const [encodedUsername, encodedPassword] = authLoginEncode(username, password);
+    const first = await this.#execute(["AUTH", "LOGIN", encodedUsername], call);
+    if (first.code !== SMTPStatus.authContinue) {
+      throw new SMTPAuthenticationError(first.code, first.message, { command: "AUTH" });
+    }
+    const reply = await this.#execute([encodedPassword], call);
+    if (reply.code !== SMTPStatus.authSuccessful) {
+      throw new SMTPAuthenticationError(reply.code, reply.message, { command: "AUTH" });
+    }
+    return reply;
+  }
+
+  /**
+   * AUTH XOAUTH2 with an OAuth2 access token. Success: 235. A server that refuses answers
+   * 334 with an error description; the client then sends an empty line and reports the
+   * final reply.
+   * @throws SMTPAuthenticationError when the token is refused
+   */
+  async authXoauth2(username: string, accessToken: string, call: CallOptions = {}): Promise<SMTPResponse> {
+    const reply = await this.#execute(["AUTH", "XOAUTH2", authXoauth2Encode(username, accessToken)], call);
+    if (reply.code === SMTPStatus.authSuccessful) return reply;
+    if (reply.code === SMTPStatus.authContinue) {
+      const final = await this.#execute([""], call);
+      throw new SMTPAuthenticationError(final.code, final.message, { command: "AUTH" });
+    }
+    throw new SMTPAuthenticationError(reply.code, reply.message, { command: "AUTH" });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Transactions
+
+  /**
+   * Sends a whole transaction: MAIL, one RCPT per recipient, DATA. Sends EHLO first if
+   * needed. Adds `SIZE=` (the message's size with CRLF line endings) when the server
+   * takes SIZE, `SMTPUTF8` when an address is not ASCII, and `BODY=8BITMIME` when the
+   * message has 8-bit bytes and the server takes 8BITMIME. With `dsn` (or the client's),
+   * adds RFC 3461's `RET=` and `ENVID=` to MAIL and `NOTIFY=` and `ORCPT=` to each RCPT.
+   * If some recipients are refused the message is still sent to the others, and the
+   * refusals are in `errors` and `rejected`. After a refused transaction, RSET is sent.
+   * Emits `sent` (then awaits `onSent`) or `error` (then awaits `onError`).
+   *
+   * @param recipients one address or several
+   * @param message the message; a string must be ASCII
+   * @throws SMTPRecipientsRefused when every recipient is refused
+   * @throws SMTPSenderRefused, SMTPDataError for a refused MAIL or DATA
+   * @throws SMTPNotSupported before MAIL when an address needs SMTPUTF8 and the server does
+   *   not offer it, the message is larger than the server's SIZE, or DSN is asked for and
+   *   the server does not offer it
+   * @throws TypeError before anything is sent, for an argument holding a control character,
+   *   no recipients, a non-ASCII string message, or bad `dsn` options
+   */
+  async sendmail(
+    sender: string,
+    recipients: string | readonly string[],
+    message: string | Uint8Array,
+    options: SendmailOptions = {},
+  ): Promise<SendResult> {
+    return this.#reporting(message, () => this.#sendmail(sender, recipients, message, options, message));
+  }
+
+  /** Runs a sending operation: `sent` and `onSent` when it succeeds, `error` and `onError` when it fails. */
+  async #reporting(message: SentMessage, operation: () => Promise<SendResult>): Promise<SendResult> {
+    let result: SendResult;
+    try {
+      result = await operation();
+    } catch (error) {
+      await this.#reportFailure(message, error);
+      throw error;
+    }
+    this.#info(
+      `message ${result.messageId ?? "without Message-ID"} sent to ${result.accepted.length} of ` +
+        `${result.envelope.to.length} recipients: ${result.response.code} ${result.response.message}`,
+    );
+    this.emit("sent", message, result);
+    await this.#runHook("onSent", message, (hooks) => hooks.onSent?.(message, result));
+    return result;
+  }
+
+  async #sendmail(
+    sender: string,
+    recipients: string | readonly string[],
+    message: string | Uint8Array,
+    options: SendmailOptions,
+    original: SentMessage,
+  ): Promise<SendResult> {
+    const recipientList = typeof recipients === "string" ? [recipients] : [...recipients];
+    if (recipientList.length === 0) throw new TypeError("at least one recipient is needed");
+    checkCommandArgument(sender, "sender");
+    for (const recipient of recipientList) checkCommandArgument(recipient, "recipient");
+    const mailOptions = checkOptionList(options.mailOptions, "mailOptions");
+    const rcptOptions = checkOptionList(options.rcptOptions, "rcptOptions");
+    const dsn =
+      options.dsn === undefined ? this.#options.dsn : options.dsn === false ? undefined : checkDsnOptions(options.dsn);
+    const data = toAsciiBytes(message);
+    const call: CallOptions = { timeout: options.timeout, signal: options.signal };
+    const recipientOptions = (recipient: string): string[] =>
+      dsn === undefined ? rcptOptions : [...rcptOptions, ...dsnRcptParameters(dsn, parseAddress(recipient))];
+    // ORCPT values are checked before anything is sent.
+    for (const recipient of recipientList) recipientOptions(recipient);
+
+    return this.#sendLock.run(async () => {
+      await this.#ehloOrHeloIfNeeded(call);
+      const hasOption = (test: RegExp): boolean => mailOptions.some((option) => test.test(option));
+      const addressNeedsUtf8 = isNonAscii(sender) || recipientList.some(isNonAscii);
+      if (addressNeedsUtf8 && !hasOption(/^smtputf8$/i)) mailOptions.push("SMTPUTF8");
+      const utf8 = hasOption(/^smtputf8$/i);
+      if (utf8 && !this.supportsExtension("smtputf8")) {
+        throw new SMTPNotSupported(
+          addressNeedsUtf8
+            ? "An address containing non-ASCII characters was provided, but SMTPUTF8 is not supported by this server"
+            : "SMTPUTF8 is not supported by this server",
+        );
+      }
+      if (dsn !== undefined) {
+        if (!this.supportsExtension("dsn")) {
+          throw new SMTPNotSupported("Delivery status notifications (DSN) were asked for, but DSN is not supported by this server");
+        }
+        mailOptions.push(...dsnMailParameters(dsn));
+      }
+      if (this.supportsExtension("8bitmime") && !hasOption(/^body=/i) && hasEightBitData(data)) {
+        mailOptions.push("BODY=8BITMIME");
+      }
+      const size = normalizedSize(data);
+      if (this.supportsExtension("size") && !hasOption(/^size=/i)) {
+        const limit = Number.parseInt(this.#extensions.get("size") ?? "", 10);
+        if (Number.isInteger(limit) && limit > 0 && size > limit) {
+          throw new SMTPNotSupported(
+            `The message is ${size} bytes, more than the ${limit} bytes this server accepts (SIZE)`,
+          );
+        }
+        mailOptions.unshift(`SIZE=${size}`);
+      }
+      const encoding = utf8 ? "utf-8" : "ascii";
+      try {
+        const envelopeStart = performance.now();
+        await this.mail(sender, { ...call, options: mailOptions, encoding });
+        const errors = await this.#sendRecipients(recipientList, recipientOptions, encoding, call);
+        const messageStart = performance.now();
+        const response = await this.data(data, call);
+        const messageEnd = performance.now();
+        return Object.freeze({
+          errors,
+          response,
+          accepted: Object.freeze(recipientList.filter((recipient) => !errors.has(recipient))),
+          rejected: Object.freeze(recipientList.filter((recipient) => errors.has(recipient))),
+          envelope: Object.freeze({
+            // The null reverse-path is the empty string.
+            from: parseAddress(sender) === "<>" ? "" : parseAddress(sender),
+            to: Object.freeze(recipientList.map(parseAddress)),
+          }),
+          messageId: typeof original === "object" && !(original instanceof Uint8Array) ? messageIdOf(original) : rawMessageId(data),
+          messageSize: size,
+          envelopeTime: messageStart - envelopeStart,
+          messageTime: messageEnd - messageStart,
+        });
+      } catch (error) {
+        if (error instanceof SMTPResponseException || error instanceof SMTPRecipientsRefused) {
+          try {
+            if (this.isConnected) await this.rset(call);
+          } catch (rsetError) {
+            // A failing RSET would only hide the error that matters.
+            if (!(rsetError instanceof SMTPException)) throw rsetError;
+          }
+        }
+        throw error;
+      }
+    });
+  }
+
+  async #sendRecipients(
+    recipients: readonly string[],
+    options: (recipient: string) => readonly string[],
+    encoding: "ascii" | "utf-8",
+    call: CallOptions,
+  ): Promise<Map<string, SMTPResponse>> {
+    const refused: SMTPRecipientRefused[] = [];
+    for (const recipient of recipients) {
+      try {
+        await this.rcpt(recipient, { ...call, options: options(recipient), encoding });
+      } catch (error) {
+        if (!(error instanceof SMTPRecipientRefused)) throw error;
+        refused.push(error);
+      }
+    }
+    if (refused.length === recipients.length) throw new SMTPRecipientsRefused(refused);
+    return new Map(refused.map((error) => [error.recipient, new SMTPResponse(error.code, error.message)]));
+  }
+
+  /**
+   * Sends an `EmailMessage`, a legacy `Message`, or a message described as a plain object
+   * ({@link EmailInit}: built with `EmailMessage.fromObjectAsync` now, files read now, and
+   * given a Message-ID; fields SMTP cannot carry, such as `tags` or `metadata`, are
+   * refused). The sender and recipients come from the headers unless given (see
+   * `extractSender`, `extractRecipients`: Sender over From, To, Cc and Bcc, or the
+   * Resent-* block). Bcc and Resent-Bcc are never sent, and `message` is not changed. The
+   * message is flattened with CRLF line endings: 8-bit bodies as they are when the server
+   * takes 8BITMIME, else transfer-encoded; UTF-8 headers when an address needs SMTPUTF8.
+   * Then as {@link SMTP.sendmail}. Message objects are sent as they are (no Message-ID is
+   * added, as aiosmtplib). The `sent` and `error` events carry the message object (the
+   * built one, for an EmailInit).
+   * @throws EmailValidationError for an EmailInit that cannot make a message, before anything is sent
+   * @throws TypeError when there is no sender or no recipient, or several Resent- blocks
+   * @throws SMTPNotSupported when an address needs SMTPUTF8 and the server does not offer it
+   * @throws as {@link SMTP.sendmail}
+   */
+  async sendMessage(message: Message | EmailInit, options: SendMessageOptions = {}): Promise<SendResult> {
+    const built = await this.#messageObject(message);
+    return this.#reporting(built, () => this.#sendMessage(built, options));
+  }
+
+  /**
+   * The message object to send: `message` itself, or the message an EmailInit describes.
+   * A build failure is reported (`error`, `onError`) with no message.
+   */
+  async #messageObject(message: Message | EmailInit): Promise<Message> {
+    if (typeof message !== "object" || message === null) {
+      throw new TypeError("the message must be a Message or a plain object (EmailInit)");
+    }
+    if (!isMessageInit(message)) return message as Message;
+    try {
+      return await messageFromInit(message as EmailInit);
+    } catch (error) {
+      await this.#reportFailure(undefined, error);
+      throw error;
+    }
+  }
+
+  async #sendMessage(message: Message, options: SendMessageOptions): Promise<SendResult> {
+    const sender = options.sender ?? extractSender(message);
+    if (sender === undefined) throw new TypeError("No From header provided in message");
+    const recipients =
+      typeof options.recipients === "string"
+        ? [options.recipients]
+        : options.recipients !== undefined
+          ? [...options.recipients]
+          : extractRecipients(message);
+    if (recipients.length === 0) throw new TypeError("No recipient headers provided in message");
+    const call: CallOptions = { timeout: options.timeout, signal: options.signal };
+
+    await this.#ehloOrHeloIfNeeded(call);
+    const utf8 = isNonAscii(sender) || recipients.some(isNonAscii);
+    if (utf8 && !this.supportsExtension("smtputf8")) {
+      throw new SMTPNotSupported(
+        "An address containing non-ASCII characters was provided, but SMTPUTF8 is not supported by this server",
+      );
+    }
+    const cteType = this.supportsExtension("8bitmime") ? "8bit" : "7bit";
+    const flat = flattenMessage(message, { utf8, cteType });
+    return this.#sendmail(sender, recipients, flat, { ...options, ...call }, message);
+  }
+
+  /**
+   * Sends one message over this connection (which stays open for the next): a message
+   * object, a plain object ({@link EmailInit}), or a raw message (a string, which must be
+   * ASCII, or bytes) with `sender` and `recipients`. As {@link SMTP.sendMessage} or
+   * {@link SMTP.sendmail}, except that a message object without a Message-ID is sent as a
+   * copy with one added (the result's `messageId`). The top-level `send()` is the
+   * one-shot form.
+   * @throws TypeError before anything is sent when a raw message comes without `sender`
+   *   or `recipients`
+   * @throws as {@link SMTP.sendMessage} and {@link SMTP.sendmail}
+   *
+   * @example
+   * const smtp = await SMTP.connect({ hostname: "127.0.0.1", port: 2525 });
+   * const { messageId, accepted } = await smtp.send({ from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" });
+   */
+  async send(message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions = {}): Promise<SendResult> {
+    if (typeof message === "string" || message instanceof Uint8Array) {
+      if (options.recipients === undefined) throw new TypeError("Recipients must be provided with raw messages.");
+      if (options.sender === undefined) throw new TypeError("Sender must be provided with raw messages.");
+      return this.sendmail(options.sender, options.recipients, message, options);
+    }
+    // Unlike sendMessage (aiosmtplib's), send() gives a message without a Message-ID one.
+    return this.sendMessage(isMessageInit(message) ? message : withMessageId(message as Message), options);
+  }
+}

@@ -1,0 +1,415 @@
+/**
+ * One socket to an SMTP server, as the client uses it: open it (TCP, Unix socket or a
+ * given socket, optionally with TLS), write with backpressure, read one reply at a time
+ * with a deadline and an `AbortSignal`, and upgrade to TLS in place (STARTTLS).
+ *
+ * Bytes that arrive while no reply is awaited are unsolicited and dropped, so they can
+ * never be taken for the reply to a later command; this is also what discards anything
+ * a server (or an attacker) sends between STARTTLS's 220 and the TLS handshake.
+ *
+ * @internal Used by the client; not part of the public API.
+ * @module
+ */
+import net from "node:net";
+import tls from "node:tls";
+import {
+  SMTPConnectError,
+  SMTPConnectTimeoutError,
+  SMTPException,
+  SMTPReadTimeoutError,
+  SMTPServerDisconnected,
+  SMTPTimeoutError,
+} from "./errors.js";
+import { DataEncoder, ReplyReader } from "./protocol.js";
+import { SMTPResponse, SMTPStatus } from "./response.js";
+
+/** When a wait gives up: an absolute time in milliseconds (`Infinity`: never), and a signal. */
+export interface WaitOptions {
+  readonly deadline: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Where to connect. */
+export type ConnectTarget =
+  | { readonly kind: "tcp"; readonly host: string; readonly port: number; readonly localAddress?: string | undefined; readonly localPort?: number | undefined }
+  | { readonly kind: "unix"; readonly path: string }
+  | { readonly kind: "socket"; readonly socket: net.Socket };
+
+/** The deadline `seconds` from now (`Infinity` or `null`: none). */
+export function deadlineIn(seconds: number | null): number {
+  return seconds === null || !Number.isFinite(seconds) ? Infinity : Date.now() + seconds * 1000;
+}
+
+/** The error an aborted operation rejects with: an SMTPException whose cause is the abort reason. */
+export function abortError(signal: AbortSignal): SMTPException {
+  const reason: unknown = signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+  return new SMTPException("The operation was aborted", { cause: reason });
+}
+
+/** Data is written in pieces of this size, so that a large message is never copied whole. */
+const DATA_CHUNK_SIZE = 64 * 1024;
+/** setTimeout's largest delay. */
+const MAX_TIMER = 2 ** 31 - 1;
+
+function describe(target: ConnectTarget): string {
+  switch (target.kind) {
+    case "tcp":
+      return `${target.host} on port ${target.port}`;
+    case "unix":
+      return `Unix socket ${target.path}`;
+    default:
+      return "the given socket";
+  }
+}
+
+/**
+ * Runs `start`, which calls `settle` with an error or nothing when the operation ends,
+ * and rejects at the deadline or on abort (calling `onGiveUp` first).
+ */
+function settleBy<T>(
+  options: WaitOptions,
+  timeoutError: () => Error,
+  onGiveUp: () => void,
+  start: (settle: (error: Error | undefined, value?: T) => void) => () => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    let stop: () => void = () => {};
+    const finish = (error: Error | undefined, value?: T): void => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      stop();
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    const onAbort = (): void => {
+      if (done) return;
+      onGiveUp();
+      finish(abortError(options.signal as AbortSignal));
+    };
+    if (options.signal?.aborted) {
+      onGiveUp();
+      done = true;
+      reject(abortError(options.signal));
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (Number.isFinite(options.deadline)) {
+      timer = setTimeout(() => {
+        if (done) return;
+        onGiveUp();
+        finish(timeoutError());
+      }, Math.min(Math.max(options.deadline - Date.now(), 0), MAX_TIMER));
+    }
+    stop = start(finish);
+  });
+}
+
+/** Waits for `socket` to be connected. */
+function awaitConnected(socket: net.Socket, target: ConnectTarget, options: WaitOptions): Promise<void> {
+  if (socket.destroyed) {
+    return Promise.reject(new SMTPConnectError(`Error connecting to ${describe(target)}: the socket is closed`));
+  }
+  if (!socket.connecting) return Promise.resolve();
+  return settleBy<void>(
+    options,
+    () => new SMTPConnectTimeoutError(`Timed out connecting to ${describe(target)}`),
+    () => socket.destroy(),
+    (settle) => {
+      const onConnect = (): void => settle(undefined);
+      const onError = (error: Error): void =>
+        settle(new SMTPConnectError(`Error connecting to ${describe(target)}: ${error.message}`, { cause: error }));
+      socket.once("connect", onConnect);
+      socket.once("error", onError);
+      return () => {
+        socket.off("connect", onConnect);
+        socket.off("error", onError);
+      };
+    },
+  );
+}
+
+/** Starts TLS on a connected socket and waits for the handshake. */
+function handshake(
+  raw: net.Socket,
+  tlsOptions: tls.ConnectionOptions,
+  options: WaitOptions,
+  timeoutError: () => Error,
+): Promise<tls.TLSSocket> {
+  // Errors of the plain socket surface on the TLS socket; this keeps them from being unhandled.
+  raw.on("error", () => {});
+  const secure = tls.connect({ ...tlsOptions, socket: raw });
+  return settleBy<tls.TLSSocket>(
+    options,
+    timeoutError,
+    () => secure.destroy(),
+    (settle) => {
+      const onSecure = (): void => settle(undefined, secure);
+      const onError = (error: Error): void => {
+        secure.destroy();
+        settle(new SMTPConnectError(`TLS handshake failed: ${error.message}`, { cause: error }));
+      };
+      const onClose = (): void =>
+        settle(new SMTPServerDisconnected("Connection reset while upgrading transport"));
+      secure.once("secureConnect", onSecure);
+      secure.once("error", onError);
+      secure.once("close", onClose);
+      return () => {
+        secure.off("secureConnect", onSecure);
+        secure.off("error", onError);
+        secure.off("close", onClose);
+      };
+    },
+  );
+}
+
+/** A connected socket and the reply reader on it. */
+export class Connection {
+  #socket: net.Socket;
+  readonly #reader = new ReplyReader();
+  /** Whether a reply is awaited; bytes arriving otherwise are dropped. */
+  #expecting = true;
+  #ready: SMTPResponse | undefined;
+  #failure: Error | undefined;
+  #closed = false;
+  #eof = false;
+  #closeCause: Error | undefined;
+  #quitSent = false;
+  readonly #wakers = new Set<() => void>();
+  #onClose: (() => void) | undefined;
+
+  private constructor(socket: net.Socket) {
+    this.#socket = socket;
+    this.#attach(socket);
+  }
+
+  /**
+   * Opens a connection (and, with `tlsOptions`, a TLS session on it).
+   * @throws SMTPConnectError when the socket cannot be opened or the handshake fails
+   * @throws SMTPConnectTimeoutError at the deadline
+   * @throws SMTPException (cause: the abort reason) when the signal aborts
+   */
+  static async open(
+    target: ConnectTarget,
+    tlsOptions: tls.ConnectionOptions | undefined,
+    options: WaitOptions,
+  ): Promise<Connection> {
+    let socket: net.Socket;
+    if (target.kind === "socket") {
+      socket = target.socket;
+    } else if (target.kind === "unix") {
+      socket = net.connect({ path: target.path });
+    } else {
+      socket = net.connect({
+        host: target.host,
+        port: target.port,
+        ...(target.localAddress !== undefined ? { localAddress: target.localAddress } : {}),
+        ...(target.localPort !== undefined ? { localPort: target.localPort } : {}),
+      });
+    }
+    await awaitConnected(socket, target, options);
+    if (tlsOptions) {
+      socket = await handshake(
+        socket,
+        tlsOptions,
+        options,
+        () => new SMTPConnectTimeoutError(`Timed out connecting to ${describe(target)}`),
+      );
+    }
+    return new Connection(socket);
+  }
+
+  /** Called once when the socket closes, for whatever reason. */
+  set onClose(callback: (() => void) | undefined) {
+    this.#onClose = callback;
+  }
+
+  /** Whether the socket is open. */
+  get isConnected(): boolean {
+    return !this.#closed && !this.#eof && !this.#socket.destroyed;
+  }
+
+  /** Whether the connection is encrypted. */
+  get isTls(): boolean {
+    return this.#socket instanceof tls.TLSSocket && this.#socket.encrypted === true;
+  }
+
+  /** The underlying socket (a `tls.TLSSocket` once encrypted). */
+  get socket(): net.Socket {
+    return this.#socket;
+  }
+
+  /** Closes the socket at once. */
+  close(): void {
+    if (!this.#socket.destroyed) this.#socket.destroy();
+  }
+
+  #attach(socket: net.Socket): void {
+    socket.on("data", this.#onData);
+    socket.on("end", this.#onEnd);
+    socket.on("error", this.#onError);
+    socket.on("close", this.#onSocketClose);
+    socket.on("drain", this.#wake);
+  }
+
+  #detach(socket: net.Socket): void {
+    socket.off("data", this.#onData);
+    socket.off("end", this.#onEnd);
+    socket.off("error", this.#onError);
+    socket.off("close", this.#onSocketClose);
+    socket.off("drain", this.#wake);
+  }
+
+  readonly #wake = (): void => {
+    for (const waker of [...this.#wakers]) waker();
+  };
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (!this.#expecting) return;
+    try {
+      this.#reader.feed(chunk);
+      const reply = this.#reader.read();
+      if (!reply) return;
+      this.#ready = reply;
+    } catch (error) {
+      // The stream is out of step with the replies: nothing later on it can be trusted.
+      this.#failure = error as Error;
+      this.close();
+    }
+    this.#expecting = false;
+    this.#reader.clear();
+    this.#wake();
+  };
+
+  readonly #onEnd = (): void => {
+    this.#eof = true;
+    this.close();
+    this.#wake();
+  };
+
+  readonly #onError = (error: Error): void => {
+    this.#closeCause = error;
+  };
+
+  readonly #onSocketClose = (): void => {
+    this.#closed = true;
+    this.#wake();
+    this.#onClose?.();
+  };
+
+  /** Waits until `ready()` holds; at the deadline or on abort the connection is closed. */
+  #waitUntil(ready: () => boolean, options: WaitOptions, timeoutError: () => Error): Promise<void> {
+    return settleBy<void>(options, timeoutError, () => this.close(), (settle) => {
+      const check = (): void => {
+        if (ready()) settle(undefined);
+      };
+      this.#wakers.add(check);
+      check();
+      return () => this.#wakers.delete(check);
+    });
+  }
+
+  /** Marks a reply as awaited and forgets anything received before. */
+  #expectReply(): void {
+    this.#reader.clear();
+    this.#ready = undefined;
+    this.#expecting = true;
+  }
+
+  /**
+   * Reads the next reply (the greeting, or the reply to what was just written).
+   * After QUIT, a server that hangs up without replying counts as a 221.
+   * @throws SMTPReadTimeoutError at the deadline (the connection is closed)
+   * @throws SMTPServerDisconnected when the connection ends first
+   * @throws SMTPResponseException (code -1) for a malformed or oversized reply
+   */
+  async readReply(options: WaitOptions): Promise<SMTPResponse> {
+    await this.#waitUntil(
+      () => this.#ready !== undefined || this.#failure !== undefined || this.#closed || this.#eof,
+      options,
+      () => new SMTPReadTimeoutError("Timed out waiting for server response"),
+    );
+    const reply = this.#ready;
+    if (reply) {
+      this.#ready = undefined;
+      return reply;
+    }
+    if (this.#failure) throw this.#failure;
+    if (this.#quitSent) return new SMTPResponse(SMTPStatus.closing, "");
+    if (this.#eof && !this.#closeCause) throw new SMTPServerDisconnected("Unexpected EOF received");
+    throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
+  }
+
+  /**
+   * Writes bytes, waiting while the socket's buffer is full (until it drains, a reply
+   * arrives, or the connection ends).
+   * @throws SMTPServerDisconnected when the connection is closed
+   * @throws SMTPTimeoutError when the socket does not drain by the deadline
+   */
+  async write(data: Uint8Array, options: WaitOptions): Promise<void> {
+    if (!this.isConnected) throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
+    if (this.#socket.write(data)) return;
+    await this.#waitUntil(
+      () => !this.#socket.writableNeedDrain || this.#ready !== undefined || this.#closed || this.#eof,
+      options,
+      () => new SMTPTimeoutError("Timed out writing to the server"),
+    );
+  }
+
+  /**
+   * Sends one command line and reads its reply.
+   * @throws as {@link Connection.write} and {@link Connection.readReply}
+   */
+  async command(line: Uint8Array, options: WaitOptions): Promise<SMTPResponse> {
+    this.#expectReply();
+    if (line.length === 6 && Buffer.from(line).toString("latin1") === "QUIT\r\n") this.#quitSent = true;
+    await this.write(line, options);
+    return this.readReply(options);
+  }
+
+  /**
+   * Streams message data after the server's 354: encoded chunk by chunk ({@link DataEncoder}),
+   * each written once the socket has room, then the terminator. Stops early when the
+   * server replies before the data is complete.
+   * @returns whether the whole message and the terminator were written
+   */
+  async writeData(message: Uint8Array, options: WaitOptions): Promise<boolean> {
+    this.#expectReply();
+    const encoder = new DataEncoder();
+    for (let at = 0; at < message.length; at += DATA_CHUNK_SIZE) {
+      await this.write(encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE)), options);
+      if (this.#ready !== undefined || this.#failure !== undefined) return false;
+    }
+    await this.write(encoder.end(), options);
+    return true;
+  }
+
+  /**
+   * Starts TLS on this connection (after STARTTLS's 220). Whatever the server sent after
+   * the 220 is discarded first. The caller must forget what it learnt before (RFC 3207).
+   * @throws SMTPConnectError when the handshake fails (certificate not trusted ...)
+   * @throws SMTPTimeoutError at the deadline
+   * @throws SMTPServerDisconnected when the connection ends during the handshake
+   */
+  async startTls(tlsOptions: tls.ConnectionOptions, options: WaitOptions): Promise<void> {
+    const raw = this.#socket;
+    this.#detach(raw);
+    this.#expecting = false;
+    this.#reader.clear();
+    this.#ready = undefined;
+    let secure: tls.TLSSocket;
+    try {
+      secure = await handshake(raw, tlsOptions, options, () => new SMTPTimeoutError("Timed out while upgrading transport"));
+    } catch (error) {
+      raw.destroy();
+      this.#closed = true;
+      this.#onClose?.();
+      throw error;
+    }
+    this.#socket = secure;
+    this.#attach(secure);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The one-call way to send: connect, upgrade, log in, send, quit.
+ *
+ * @module
+ */
+import type { EmailInit } from "../email/fromobject.js";
+import type { Message } from "../email/message.js";
+import { SMTP, type SendResult, type SMTPOptions } from "./client.js";
+import { isMessageInit, messageFromInit } from "./envelope.js";
+
+/** Options of {@link send}: the connection options of {@link SMTP}, the envelope, and a signal. */
+export interface SendOptions extends SMTPOptions {
+  /** The envelope sender; required for a raw message, else taken from the headers. */
+  readonly sender?: string | undefined;
+  /** The envelope recipients; required for a raw message, else taken from the headers. */
+  readonly recipients?: string | readonly string[] | undefined;
+  /** ESMTP parameters for MAIL FROM. */
+  readonly mailOptions?: readonly string[] | undefined;
+  /** ESMTP parameters for every RCPT TO. */
+  readonly rcptOptions?: readonly string[] | undefined;
+  /** Aborting stops the whole operation and closes the connection. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends one message and disconnects (aiosmtplib's `send`). `message` is an `EmailMessage`,
+ * a legacy `Message`, a plain object ({@link EmailInit}), or a raw RFC 5322 message (a
+ * string, which must be ASCII, or bytes). The client connects, upgrades with STARTTLS as
+ * `startTls` says, logs in when `username` is given, sends, then QUITs. An EmailInit is
+ * checked before connecting, and built (its files read, a Message-ID added) when sending;
+ * message objects are sent as they are. For many messages over one session, use
+ * `SMTP.connect()` and `client.send()`.
+ *
+ * @returns the refused recipients (`errors`, empty when all were accepted), the server's
+ *   reply to the message data, and the rest of {@link SendResult}
+ * @throws TypeError before any connection when a raw message comes without `sender` or
+ *   `recipients`, or for bad options
+ * @throws EmailValidationError before any connection for an EmailInit that cannot make a
+ *   message (its messages are listed at `validateEmailInit`), or that has fields SMTP
+ *   cannot carry (`smtp does not support these EmailMessage fields: tags, metadata.`)
+ * @throws the errors of {@link SMTP.connect} and {@link SMTP.send}
+ *
+ * @example
+ * const { errors } = await send(message, { hostname: "smtp.example.com", port: 587, startTls: true, username, password });
+ * @example
+ * const { messageId } = await send({ from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" }, { hostname: "127.0.0.1", port: 2525 });
+ */
+export async function send(
+  message: Message | EmailInit | string | Uint8Array,
+  options: SendOptions = {},
+): Promise<SendResult> {
+  const raw = typeof message === "string" || message instanceof Uint8Array;
+  if (raw) {
+    if (options.recipients === undefined) throw new TypeError("Recipients must be provided with raw messages.");
+    if (options.sender === undefined) throw new TypeError("Sender must be provided with raw messages.");
+  } else if (typeof message !== "object" || message === null) {
+    throw new TypeError("the message must be a Message, a plain object (EmailInit), a string or a Uint8Array");
+  }
+  const { sender, recipients, mailOptions, rcptOptions, signal, ...connection } = options;
+  // A message described as a plain object is checked before connecting.
+  const prepared = raw || !isMessageInit(message) ? message : await messageFromInit(message);
+  const client = new SMTP(connection);
+  await client.connect({ signal });
+  let result: SendResult;
+  try {
+    result = await client.send(prepared, { mailOptions, rcptOptions, signal, sender, recipients });
+  } catch (error) {
+    // As aiosmtplib: still say goodbye when the connection survived the error.
+    await client[Symbol.asyncDispose]().catch(() => undefined);
+    throw error;
+  }
+  await client[Symbol.asyncDispose]();
+  return result;
+}
