@@ -18,7 +18,8 @@ export {
   strict as strictPolicy,
   compat32,
 } from "./email/policy.js";
-export type { PolicyOptions, HeaderFactory, StoredHeaderValue, DefectHolder } from "./email/policy.js";
+export type { PolicyOptions, ResolvedPolicyOptions, HeaderFactory, StoredHeaderValue, DefectHolder } from "./email/policy.js";
+export type { ParamValue } from "./email/params.js";
 export { ContentManager, rawDataManager } from "./email/contentmanager.js";
 export type {
   SetContentOptions,

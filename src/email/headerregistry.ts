@@ -295,6 +295,7 @@ export abstract class TypedHeader implements BaseHeader {
   protected readonly parseTree: TokenList;
   readonly #decoded: string;
 
+  /** @internal subclasses parse, then hand over the result */
   protected constructor(name: string, parsed: Parsed) {
     if (typeof name !== "string") throw new TypeError("a header name must be a string");
     this.name = name;
@@ -502,6 +503,7 @@ export abstract class ParameterizedMIMEHeader extends TypedHeader {
   /** The parameters: names lower-cased, values decoded (RFC 2231 included). */
   readonly params: Readonly<Record<string, string>>;
 
+  /** @internal subclasses parse, then hand over the tree */
   protected constructor(name: string, tree: ParamTree) {
     // As in Python: rendering the value interprets the parameters (recording their
     // defects on the tokens), then the defects are collected.

@@ -46,7 +46,9 @@ export interface PolicyOptions {
   readonly contentManager?: ContentManager;
 }
 
-type Resolved = Required<PolicyOptions>;
+/** Every policy attribute, as a resolved policy holds them. */
+export type ResolvedPolicyOptions = Required<PolicyOptions>;
+
 
 const POLICY_KEYS: readonly (keyof PolicyOptions)[] = [
   "linesep",
@@ -69,7 +71,7 @@ export interface DefectHolder {
 /**
  * The base of every policy. Policies are immutable: {@link Policy.clone} makes a changed copy.
  */
-export abstract class Policy implements Resolved {
+export abstract class Policy implements ResolvedPolicyOptions {
   readonly linesep: string;
   readonly maxLineLength: number;
   readonly utf8: boolean;
@@ -81,8 +83,8 @@ export abstract class Policy implements Resolved {
   readonly headerFactory: HeaderFactory;
   readonly contentManager: ContentManager;
 
-  protected constructor(defaults: Resolved, overrides: PolicyOptions = {}) {
-    const merged = { ...defaults, ...definedEntries(overrides) } as Resolved;
+  protected constructor(defaults: ResolvedPolicyOptions, overrides: PolicyOptions = {}) {
+    const merged = { ...defaults, ...definedEntries(overrides) } as ResolvedPolicyOptions;
     validateOptions(this.constructor.name, merged);
     this.linesep = merged.linesep;
     this.maxLineLength = merged.maxLineLength === 0 ? Infinity : merged.maxLineLength;
@@ -98,10 +100,10 @@ export abstract class Policy implements Resolved {
   }
 
   /** The attributes of this policy as a plain object. */
-  protected options(): Resolved {
+  protected options(): ResolvedPolicyOptions {
     const out: Record<string, unknown> = {};
     for (const key of POLICY_KEYS) out[key] = this[key];
-    return out as Resolved;
+    return out as ResolvedPolicyOptions;
   }
 
   /**
@@ -169,7 +171,7 @@ function definedEntries(options: PolicyOptions): PolicyOptions {
   return out as PolicyOptions;
 }
 
-function validateOptions(policyName: string, o: Resolved): void {
+function validateOptions(policyName: string, o: ResolvedPolicyOptions): void {
   if (typeof o.linesep !== "string" || !/^(\r\n|\n|\r)$/.test(o.linesep)) {
     throw new TypeError(`${policyName}: linesep must be "\\n", "\\r\\n" or "\\r", got ${JSON.stringify(o.linesep)}`);
   }
@@ -392,7 +394,7 @@ export function unfold(value: string): string {
 }
 
 // A function so that the defaults are built after every module has loaded.
-function EMAIL_POLICY_DEFAULTS(): Resolved {
+function EMAIL_POLICY_DEFAULTS(): ResolvedPolicyOptions {
   return {
     linesep: "\n",
     maxLineLength: 78,

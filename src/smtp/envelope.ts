@@ -82,7 +82,7 @@ export function extractRecipients(message: Message): string[] {
 }
 
 /** How to flatten a message for sending. */
-export interface FlattenOptions {
+export interface FlattenMessageOptions {
   /** Write non-ASCII headers as UTF-8 (the server takes SMTPUTF8). Ignored for legacy messages. */
   readonly utf8: boolean;
   /** `"8bit"` when the server takes 8BITMIME; `"7bit"` transfer-encodes 8-bit bodies. */
@@ -94,7 +94,7 @@ export interface FlattenOptions {
  * caller's message is left alone), written with CRLF line endings by `policy.default`
  * (an `EmailMessage`) or `compat32` (any other message), as aiosmtplib does.
  */
-export function flattenMessage(message: Message, options: FlattenOptions): Uint8Array {
+export function flattenMessage(message: Message, options: FlattenMessageOptions): Uint8Array {
   const copy = message.copy();
   copy.delete("Bcc");
   copy.delete("Resent-Bcc");

@@ -41,7 +41,7 @@ export {
   SMTPTimeoutError,
 } from "./errors.js";
 export { parseEsmtpExtensions, type EsmtpCapabilities } from "./esmtp.js";
-export { extractRecipients, extractSender, flattenMessage, parseAddress, quoteAddress, type FlattenOptions } from "./envelope.js";
+export { extractRecipients, extractSender, flattenMessage, parseAddress, quoteAddress, type FlattenMessageOptions } from "./envelope.js";
 export { checkDsnOptions, dsnMailParameters, dsnRcptParameters, xtextEncode, type DSNOptions, type DSNNotifyEvent } from "./dsn.js";
 export type { LogEntry, LogLevel, SMTPEvents, SMTPHooks, SMTPLogger, SentMessage } from "./events.js";
 export { messageFromInit, messageIdOf, rawMessageId } from "./envelope.js";

@@ -1,0 +1,187 @@
+/**
+ * `mailport send`: sends a raw RFC 5322 message (a file or standard input) byte for byte.
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { extractRecipients, extractSender, messageFromBytes, send, type SendResult } from "../index.js";
+import { CliError, UsageError } from "./errors.js";
+import { promptPassword } from "./password.js";
+
+/** The help text of `mailport send`. */
+export const SEND_HELP = `Usage: mailport send [options] [FILE.eml | -]
+
+Sends a raw message (a file, or standard input when FILE is - or absent) exactly as
+it is, except that line endings become CRLF on the wire.
+
+Options:
+  --host H            the server (default 127.0.0.1)
+  --port P            the port (default 465 with --tls, 587 with --starttls, else 25)
+  --tls               connect over TLS from the start (implicit TLS)
+  --starttls          require STARTTLS (without it, STARTTLS is used when offered)
+  --ca FILE           also trust the certificates in this PEM file
+  --user U            log in as U
+  --password-env VAR  read the password from the environment variable VAR
+                      (with --user and no --password-env, the password is asked for)
+  --from A            the envelope sender (default: the Sender or From header)
+  --to A              an envelope recipient; repeat for more
+                      (default: the To, Cc and Bcc headers)
+  --timeout S         seconds to wait for each reply (default 60)
+  -h, --help          show this help
+
+Passwords are never taken from the command line.
+Exit status: 0 sent; 1 failed; 2 bad command line; 3 sent, but some recipients refused.`;
+
+/** The parsed command line of `mailport send`. */
+export interface SendArguments {
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly tls: boolean;
+  readonly starttls: boolean;
+  readonly ca: string | undefined;
+  readonly user: string | undefined;
+  readonly passwordEnv: string | undefined;
+  readonly from: string | undefined;
+  readonly to: readonly string[];
+  readonly timeout: number | undefined;
+  /** The message file, or `"-"` for standard input. */
+  readonly file: string;
+  readonly help: boolean;
+}
+
+function parseNumber(value: string | undefined, what: string, test: (n: number) => boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === "" || !test(number)) throw new UsageError(`${what} must be ${what === "--port" ? "an integer from 1 to 65535" : "a positive number"}, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+/**
+ * Reads the arguments that follow `mailport send`.
+ * @throws UsageError for an unknown option, a missing or bad value, `--tls` with
+ *   `--starttls`, `--password-env` without `--user`, or more than one file
+ */
+export function parseSendArguments(argv: readonly string[]): SendArguments {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        tls: { type: "boolean" },
+        starttls: { type: "boolean" },
+        ca: { type: "string" },
+        user: { type: "string" },
+        "password-env": { type: "string" },
+        password: { type: "string" },
+        from: { type: "string" },
+        to: { type: "string", multiple: true },
+        timeout: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad command line");
+  }
+  const { values, positionals } = parsed;
+  const help = values.help === true;
+  if (values.password !== undefined) {
+    throw new UsageError("passwords are not taken from the command line; use --password-env VARIABLE or the prompt");
+  }
+  if (values.tls && values.starttls) throw new UsageError("--tls and --starttls exclude each other");
+  if (values["password-env"] !== undefined && values.user === undefined) {
+    throw new UsageError("--password-env needs --user");
+  }
+  if (positionals.length > 1) throw new UsageError(`one message at a time, got ${positionals.length} files`);
+  return {
+    host: values.host ?? "127.0.0.1",
+    port: parseNumber(values.port, "--port", (n) => Number.isInteger(n) && n >= 1 && n <= 65535),
+    tls: values.tls === true,
+    starttls: values.starttls === true,
+    ca: values.ca,
+    user: values.user,
+    passwordEnv: values["password-env"],
+    from: values.from,
+    to: values.to ?? [],
+    timeout: parseNumber(values.timeout, "--timeout", (n) => Number.isFinite(n) && n > 0),
+    file: positionals[0] ?? "-",
+    help,
+  };
+}
+
+async function readMessage(file: string): Promise<Uint8Array> {
+  if (file === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return new Uint8Array(Buffer.concat(chunks));
+  }
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`);
+  }
+}
+
+async function password(args: SendArguments): Promise<string | undefined> {
+  if (args.user === undefined) return undefined;
+  if (args.passwordEnv !== undefined) {
+    const value = process.env[args.passwordEnv];
+    if (value === undefined) throw new CliError(`the environment variable ${args.passwordEnv} is not set`);
+    return value;
+  }
+  if (args.file === "-") {
+    throw new CliError("the message comes from standard input, so the password cannot be asked for; use --password-env");
+  }
+  return promptPassword(`Password for ${args.user}: `);
+}
+
+/** The envelope: the options, else the message's headers. */
+function envelope(args: SendArguments, data: Uint8Array): { sender: string; recipients: string[] } {
+  const needsHeaders = args.from === undefined || args.to.length === 0;
+  const message = needsHeaders ? messageFromBytes(data) : undefined;
+  const sender = args.from ?? (message ? extractSender(message) : undefined);
+  if (sender === undefined) throw new CliError("no envelope sender: the message has no From header; pass --from");
+  const recipients = args.to.length > 0 ? [...args.to] : message ? extractRecipients(message) : [];
+  if (recipients.length === 0) throw new CliError("no envelope recipient: the message has no To, Cc or Bcc header; pass --to");
+  return { sender, recipients };
+}
+
+/**
+ * Runs `mailport send`: reads the message, works out the envelope, sends, and prints the
+ * server's reply (and any refused recipient, on standard error).
+ * @returns the exit status: 0 sent, 3 sent but some recipients refused
+ * @throws UsageError, CliError, and the SMTP client's errors (SMTPException and subclasses)
+ */
+export async function runSend(argv: readonly string[]): Promise<number> {
+  const args = parseSendArguments(argv);
+  if (args.help) {
+    process.stdout.write(`${SEND_HELP}\n`);
+    return 0;
+  }
+  const data = await readMessage(args.file);
+  if (data.length === 0) throw new CliError("the message is empty");
+  const { sender, recipients } = envelope(args, data);
+  const pass = await password(args);
+  const result: SendResult = await send(data, {
+    hostname: args.host,
+    port: args.port,
+    useTls: args.tls,
+    startTls: args.starttls ? true : undefined,
+    certBundle: args.ca,
+    username: args.user,
+    password: pass,
+    timeout: args.timeout,
+    sender,
+    recipients,
+  });
+  for (const [recipient, response] of result.errors) {
+    process.stderr.write(`mailport send: recipient refused: ${recipient}: ${String(response)}\n`);
+  }
+  process.stdout.write(`sent to ${recipients.length - result.errors.size} of ${recipients.length} recipients: ${String(result.response)}\n`);
+  return result.errors.size > 0 ? 3 : 0;
+}

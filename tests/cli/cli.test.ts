@@ -1,0 +1,258 @@
+/**
+ * The `mailport` command, run as child processes: `send` delivers a file to
+ * `debug-server` byte for byte (the server prints the SHA-256 of what it received), takes
+ * the envelope from options or headers, takes passwords only from the environment, and
+ * every error is one line with a non-zero exit status.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mailport, ROOT, startServerProcess, type ServerProcess } from "./run.js";
+
+const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
+
+let dir: string;
+let server: ServerProcess;
+
+/** A message with CRLF line endings, a line starting with a dot, and 8-bit UTF-8. */
+const MESSAGE = Buffer.from(
+  "From: Ada Lovelace <ada@example.com>\r\n" +
+    "To: Charles Babbage <charles@example.org>\r\n" +
+    "Cc: mary@example.org\r\n" +
+    "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n" +
+    "Content-Type: text/plain; charset=utf-8\r\n" +
+    "Content-Transfer-Encoding: 8bit\r\n" +
+    "\r\n" +
+    "Grüße aus London.\r\n" +
+    ".a line that starts with a dot\r\n" +
+    "..and one with two\r\n",
+  "utf8",
+);
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "mailport-cli-"));
+  writeFileSync(path.join(dir, "message.eml"), MESSAGE);
+  server = await startServerProcess();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("mailport send to mailport debug-server", () => {
+  it("delivers the bytes of a file unchanged", async () => {
+    const result = await mailport(["send", "--port", String(server.port), path.join(dir, "message.eml")]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^sent to 2 of 2 recipients: 250 /);
+    await server.waitFor(new RegExp(`SHA-256: ${sha256(MESSAGE)}`));
+  });
+
+  it("takes the envelope from the headers when no --from or --to is given", async () => {
+    const marker = `envelope-${Date.now()}`;
+    const message = Buffer.from(`From: ${marker}@example.com\r\nTo: a@example.org\r\nCc: b@example.org\r\nSubject: x\r\n\r\nbody\r\n`);
+    await mailport(["send", "--port", String(server.port), "-"], { input: message });
+    const match = await server.waitFor(new RegExp(`MAIL FROM: <${marker}@example.com> SIZE=\\d+\\nRCPT TO: <a@example.org>\\nRCPT TO: <b@example.org>\\n`));
+    expect(match).not.toBeNull();
+  });
+
+  it("takes the envelope from --from and --to, and reads standard input for -", async () => {
+    const result = await mailport(
+      ["send", "--port", String(server.port), "--from", "bounce@example.com", "--to", "x@example.net", "--to", "y@example.net", "-"],
+      { input: MESSAGE },
+    );
+    expect(result.code).toBe(0);
+    await server.waitFor(/MAIL FROM: <bounce@example.com> SIZE=\d+ BODY=8BITMIME\nRCPT TO: <x@example.net>\nRCPT TO: <y@example.net>\n/);
+  });
+
+  it("sends a file with LF line endings as CRLF, and nothing else changed", async () => {
+    const lf = Buffer.from("From: lf@example.com\nTo: a@example.org\nSubject: lf\n\nline one\nline two\n");
+    writeFileSync(path.join(dir, "lf.eml"), lf);
+    const result = await mailport(["send", "--port", String(server.port), path.join(dir, "lf.eml")]);
+    expect(result.code).toBe(0);
+    await server.waitFor(new RegExp(`SHA-256: ${sha256(lf.toString("latin1").replace(/\n/g, "\r\n"))}`));
+  });
+
+  it("logs in with the password from --password-env, and never prints it", async () => {
+    const result = await mailport(
+      ["send", "--port", String(server.port), "--user", "ada-cli", "--password-env", "MAILPORT_TEST_PASSWORD", path.join(dir, "message.eml")],
+      { env: { MAILPORT_TEST_PASSWORD: "s3cret-password" } },
+    );
+    expect(result.code).toBe(0);
+    await server.waitFor(/login: ada-cli, TLS: no/);
+    expect(server.output()).not.toContain("s3cret-password");
+    expect(server.output()).not.toContain(Buffer.from("\0ada-cli\0s3cret-password").toString("base64"));
+  });
+});
+
+/** Runs `mailport <args>` on a pseudo-terminal (Python's pty module), typing `answer` at the password prompt. */
+function mailportOnTerminal(args: readonly string[], answer: string): { output: string; code: number } {
+  const script = String.raw`
+import json, os, pty, select, sys, time
+args, answer = json.load(sys.stdin)
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(args[0], args)
+out, typed, deadline = b"", False, time.time() + 20
+while time.time() < deadline:
+    ready, _, _ = select.select([fd], [], [], 0.2)
+    if not ready:
+        continue
+    try:
+        data = os.read(fd, 1024)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+    if not typed and b"Password for " in out:
+        os.write(fd, answer.encode() + b"\r")
+        typed = True
+_, status = os.waitpid(pid, 0)
+print(json.dumps({"output": out.decode("utf-8", "replace"), "code": os.waitstatus_to_exitcode(status)}))
+`;
+  const command = [process.execPath, "--import", "tsx", path.join(ROOT, "src/cli/main.ts"), ...args];
+  const result = spawnSync("python3", ["-c", script], { input: JSON.stringify([command, answer]), encoding: "utf8", cwd: ROOT });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as { output: string; code: number };
+}
+
+describe("mailport send on a terminal", () => {
+  it("asks for the password without echoing it, and logs in", async () => {
+    const { output, code } = mailportOnTerminal(["send", "--port", String(server.port), "--user", "ada-tty", path.join(dir, "message.eml")], "typed-secret");
+    expect(code).toBe(0);
+    expect(output).toContain("Password for ada-tty: ");
+    expect(output).not.toContain("typed-secret");
+    await server.waitFor(/login: ada-tty, TLS: no/);
+  });
+});
+
+describe("mailport send over TLS", () => {
+  it("sends with --tls to debug-server --tls, trusting the certificate it printed", async () => {
+    const tlsServer = await startServerProcess(["--tls", "--quiet"]);
+    try {
+      const [, certFile] = (await tlsServer.waitFor(/self-signed certificate: (\S+)/)) as unknown as [string, string];
+      const result = await mailport(["send", "--tls", "--ca", certFile, "--port", String(tlsServer.port), path.join(dir, "message.eml")]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      await tlsServer.waitFor(new RegExp(`TLS: yes\\nsize: ${MESSAGE.length} bytes, SHA-256: ${sha256(MESSAGE)}`));
+    } finally {
+      await tlsServer.stop();
+    }
+  });
+
+  it("refuses a certificate it cannot verify, in one line", async () => {
+    const tlsServer = await startServerProcess(["--tls", "--quiet"]);
+    try {
+      const result = await mailport(["send", "--tls", "--port", String(tlsServer.port), path.join(dir, "message.eml")]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^mailport send: SMTPConnectError: .*certificate.*\n$/);
+    } finally {
+      await tlsServer.stop();
+    }
+  });
+});
+
+describe("mailport send errors", () => {
+  it("refuses a password on the command line", async () => {
+    const result = await mailport(["send", "--user", "ada", "--password", "hunter2", "x.eml"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^mailport send: passwords are not taken from the command line.*\n$/);
+  });
+
+  it("reports an unknown option in one line with exit status 2", async () => {
+    const result = await mailport(["send", "--frobnicate"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("--frobnicate");
+  });
+
+  it("refuses --tls with --starttls", async () => {
+    const result = await mailport(["send", "--tls", "--starttls", "x.eml"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--tls and --starttls exclude each other");
+  });
+
+  it("reports a missing file in one line", async () => {
+    const result = await mailport(["send", "--port", String(server.port), path.join(dir, "nope.eml")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^mailport send: cannot read .*nope\.eml: no such file\n$/);
+  });
+
+  it("needs an envelope sender when the message has no From", async () => {
+    const result = await mailport(["send", "--port", String(server.port), "--to", "a@example.org", "-"], { input: "Subject: x\r\n\r\nbody\r\n" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^mailport send: no envelope sender.*--from\n$/);
+  });
+
+  it("reports an unset password variable", async () => {
+    const env = { MAILPORT_UNSET_VARIABLE: "" };
+    delete (env as Record<string, string | undefined>)["MAILPORT_UNSET_VARIABLE"];
+    const result = await mailport(["send", "--port", String(server.port), "--user", "u", "--password-env", "MAILPORT_SURELY_UNSET_1234", path.join(dir, "message.eml")], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("mailport send: the environment variable MAILPORT_SURELY_UNSET_1234 is not set\n");
+  });
+
+  it("will not ask for a password when standard input is not a terminal", async () => {
+    const result = await mailport(["send", "--port", String(server.port), "--user", "ada", path.join(dir, "message.eml")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("mailport send: no password: standard input is not a terminal; pass --password-env VARIABLE\n");
+  });
+
+  it("reports a refused connection as one line naming the error class", async () => {
+    const closed = await startServerProcess(["--quiet"]);
+    const port = closed.port;
+    await closed.stop();
+    const result = await mailport(["send", "--port", String(port), path.join(dir, "message.eml")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^mailport send: SMTPConnectError: [^\n]+\n$/);
+  });
+});
+
+describe("mailport --help", () => {
+  it("shows the options of send", async () => {
+    const result = await mailport(["send", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Usage: mailport send");
+    expect(result.stdout).toContain("--password-env");
+  });
+
+  it("shows the options of debug-server", async () => {
+    const result = await mailport(["debug-server", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Usage: mailport debug-server");
+  });
+
+  it("lists the commands, and refuses an unknown one", async () => {
+    expect((await mailport(["--help"])).stdout).toContain("debug-server");
+    const result = await mailport(["frobnicate"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^mailport frobnicate: unknown command/);
+  });
+});
+
+describe("mailport debug-server", () => {
+  it("stops cleanly on SIGTERM", async () => {
+    const other = await startServerProcess(["--quiet"]);
+    const result = await other.stop("SIGTERM");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("stopped (SIGTERM)");
+  });
+
+  it("stops cleanly on SIGINT (Ctrl-C)", async () => {
+    const other = await startServerProcess(["--quiet"]);
+    const result = await other.stop("SIGINT");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("stopped (SIGINT)");
+  });
+
+  it("reports a port in use in one line", async () => {
+    const result = await mailport(["debug-server", "--port", String(server.port)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`mailport debug-server: cannot listen on 127.0.0.1 port ${server.port}: the port is in use\n`);
+  });
+});
