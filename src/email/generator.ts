@@ -38,13 +38,55 @@ interface Parts {
 }
 
 type Chunk = string | Uint8Array;
+/** Output as written: chunks, and the output of sub-writers kept whole (flattened once, at the end). */
+type Piece = Chunk | Piece[];
+
+/** The chunks of `pieces` in order, depth first, without recursion. */
+function* leaves(pieces: readonly Piece[]): IterableIterator<Chunk> {
+  const stack: Array<{ list: readonly Piece[]; index: number }> = [{ list: pieces, index: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.index >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const piece = top.list[top.index++]!;
+    if (Array.isArray(piece)) stack.push({ list: piece, index: 0 });
+    else yield piece as Chunk;
+  }
+}
+
+/** Removes the last chunk of `pieces` when it is `chunk`. */
+function dropLastChunk(pieces: Piece[], chunk: string): void {
+  let list = pieces;
+  for (;;) {
+    while (list.length > 0 && Array.isArray(list[list.length - 1]) && (list[list.length - 1] as Piece[]).length === 0) list.pop();
+    const last = list[list.length - 1];
+    if (Array.isArray(last)) list = last;
+    else {
+      if (last === chunk) list.pop();
+      return;
+    }
+  }
+}
 
 const UTF8 = new TextEncoder();
 const LINE_BREAK = /\r\n|\r|\n/;
 
+/** A complete line that starts with "--" (the text after the dashes is captured). */
+const DASH_LINE = /(?:^|\r\n|\r|\n)--([^\r\n]*)/g;
+
 /** Writes one message tree; `binary` decides between text and bytes output. */
 class TreeWriter {
-  readonly chunks: Chunk[] = [];
+  readonly chunks: Piece[] = [];
+  /**
+   * The lines written so far that start with "--", without the dashes and trailing
+   * white space: where a multipart boundary could collide. Kept as the output is
+   * written and merged upwards, so that no level scans its parts' output again.
+   */
+  private dashLines = new Set<string>();
+  /** The unfinished last line of the output. */
+  private partial = "";
 
   constructor(
     private policy: Policy,
@@ -58,6 +100,46 @@ class TreeWriter {
 
   private write(chunk: Chunk): void {
     this.chunks.push(chunk);
+    this.scan(chunk);
+  }
+
+  /** Records the "--" lines that `chunk` completes. */
+  private scan(chunk: Chunk): void {
+    const piece = typeof chunk === "string" ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+    const text = this.partial + piece;
+    const lastBreak = Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r"));
+    if (lastBreak < 0) {
+      this.partial = text;
+      return;
+    }
+    this.partial = text.slice(lastBreak + 1);
+    if (!text.includes("--")) return;
+    for (const match of text.slice(0, lastBreak + 1).matchAll(DASH_LINE)) {
+      this.dashLines.add(match[1]!.replace(/[ \t]+$/, ""));
+    }
+  }
+
+  /** Appends what `child` wrote, taking over what it recorded. */
+  private absorb(child: TreeWriter): void {
+    this.chunks.push(child.chunks);
+    if (this.partial === "") {
+      // The smaller set goes into the larger (the child is done with its own), so that
+      // hostile nesting costs O(n log n), not O(depth x n).
+      let [into, from] = [this.dashLines, child.dashLines];
+      if (into.size < from.size) [into, from] = [from, into];
+      for (const line of from) into.add(line);
+      this.dashLines = into;
+      this.partial = child.partial;
+    } else {
+      // Not at the start of a line: the child's lines read differently here.
+      for (const chunk of leaves(child.chunks)) this.scan(chunk);
+    }
+  }
+
+  /** Whether `--boundary` or `--boundary--` is a line of what this writer wrote. */
+  private holdsBoundaryLine(boundary: string): boolean {
+    const last = this.partial.startsWith("--") ? this.partial.slice(2).replace(/[ \t]+$/, "") : undefined;
+    return [boundary, `${boundary}--`].some((line) => this.dashLines.has(line) || line === last);
   }
 
   private child(policy: Policy = this.policy): TreeWriter {
@@ -77,7 +159,7 @@ class TreeWriter {
     const override = body.dispatch(msg);
     const parts = override ?? { headers: msg.rawItems(), payload: undefined };
     this.writeHeaders(parts.headers);
-    this.chunks.push(...body.chunks);
+    this.absorb(body);
   }
 
   private writeHeaders(headers: ReadonlyArray<[string, StoredHeaderValue]>): void {
@@ -139,7 +221,7 @@ class TreeWriter {
       if (first) {
         const inner = this.child();
         inner.writeMessage(first);
-        this.chunks.push(...inner.chunks);
+        this.absorb(inner);
       }
       return undefined;
     }
@@ -201,16 +283,17 @@ class TreeWriter {
   }
 
   private writeMultipart(msg: Message, subparts: readonly Message[]): void {
-    const texts: Chunk[][] = subparts.map((part) => {
+    const parts = subparts.map((part) => {
       const w = this.child();
       w.writeMessage(part);
-      return w.chunks;
+      return w;
     });
+    const collides = (candidate: string) => parts.some((w) => w.holdsBoundaryLine(candidate));
     let boundary = msg.getBoundary();
     if (!boundary) {
-      boundary = freshBoundary(texts);
+      boundary = freshBoundary(collides);
       msg.setBoundary(boundary);
-    } else if (collides(boundary, texts)) {
+    } else if (collides(boundary)) {
       throw new BoundaryError(
         `the boundary ${JSON.stringify(boundary)} of a ${msg.getContentType()} part also appears as a line ` +
           `in the content of one of its parts; choose another boundary or let mailport generate one`,
@@ -222,9 +305,9 @@ class TreeWriter {
       this.write(nl);
     }
     this.write(`--${boundary}${nl}`);
-    texts.forEach((chunks, i) => {
+    parts.forEach((part, i) => {
       if (i > 0) this.write(`${nl}--${boundary}${nl}`);
-      this.chunks.push(...chunks);
+      this.absorb(part);
     });
     this.write(`${nl}--${boundary}--${nl}`);
     if (msg.epilogue !== undefined) {
@@ -238,10 +321,9 @@ class TreeWriter {
       const w = this.child();
       w.writeMessage(part);
       // Each block ends with the empty line after its headers; drop it, the join adds one.
-      const chunks = [...w.chunks];
-      if (chunks[chunks.length - 1] === nl) chunks.pop();
+      dropLastChunk(w.chunks, nl);
       if (i > 0) this.write(nl);
-      this.chunks.push(...chunks);
+      this.absorb(w);
     });
   }
 
@@ -270,27 +352,17 @@ function isAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
-function chunksAsLatin1(chunks: readonly Chunk[]): string {
-  return chunks.map((c) => (typeof c === "string" ? c : Buffer.from(c).toString("latin1"))).join("");
-}
-
-function collides(boundary: string, texts: readonly Chunk[][]): boolean {
-  const escaped = boundary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const line = new RegExp(`^--${escaped}(--)?[ \\t]*$`, "m");
-  return texts.some((chunks) => line.test(chunksAsLatin1(chunks)));
-}
-
-/** A boundary from a cryptographic random source that no part's content contains. */
-function freshBoundary(texts: readonly Chunk[][]): string {
+/** A boundary from a cryptographic random source for which `collides` says no. */
+function freshBoundary(collides: (boundary: string) => boolean): string {
   for (;;) {
     const digits = BigInt(`0x${randomBytes(8).toString("hex")}`) % 10_000_000_000_000_000_000n;
     const boundary = `===============${digits.toString().padStart(19, "0")}==`;
-    if (!collides(boundary, texts)) return boundary;
+    if (!collides(boundary)) return boundary;
   }
 }
 
-function concat(chunks: readonly Chunk[]): Uint8Array {
-  const buffers = chunks.map((c) => (typeof c === "string" ? UTF8.encode(c) : c));
+function concat(pieces: readonly Piece[]): Uint8Array {
+  const buffers = [...leaves(pieces)].map((c) => (typeof c === "string" ? UTF8.encode(c) : c));
   const total = buffers.reduce((n, b) => n + b.length, 0);
   const out = new Uint8Array(total);
   let offset = 0;
@@ -301,8 +373,9 @@ function concat(chunks: readonly Chunk[]): Uint8Array {
   return out;
 }
 
-function join(chunks: readonly Chunk[]): string {
-  return chunks.map((c) => (typeof c === "string" ? c : new TextDecoder().decode(c))).join("");
+function join(pieces: readonly Piece[]): string {
+  const decoder = new TextDecoder();
+  return [...leaves(pieces)].map((c) => (typeof c === "string" ? c : decoder.decode(c))).join("");
 }
 
 /** @internal what `asBytes`/`asString` pass to the generator. */

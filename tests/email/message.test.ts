@@ -282,6 +282,41 @@ describe("boundaries", () => {
     expect(() => msg.asBytes()).toThrow(BoundaryError);
   });
 
+  it("refuses a caller's boundary that appears as a line two levels down", () => {
+    const msg = new EmailMessage();
+    msg.setContent("plain\n");
+    msg.addAlternative("<p>html</p>\n--OUTER--\n", { subtype: "html" });
+    msg.addAttachment("b\n");
+    msg.setBoundary("OUTER");
+    expect(() => msg.asBytes()).toThrow(BoundaryError);
+  });
+
+  it("refuses a caller's boundary on a part's last line, even without a line break after it", () => {
+    const msg = new EmailMessage();
+    msg.makeMixed();
+    msg.attach(Object.assign(new EmailMessage(), {}));
+    const part = [...msg.iterParts()][0]!;
+    part.setPayload("text\n--LAST");
+    msg.setBoundary("LAST");
+    expect(() => msg.asBytes()).toThrow(BoundaryError);
+  });
+
+  it("generates a boundary unlike every line of the parts", () => {
+    const msg = new EmailMessage();
+    msg.setContent("a\n");
+    msg.addAttachment("b\n");
+    const out = text(msg);
+    const boundary = msg.getBoundary()!;
+    const lines = out.split("\n").filter((l) => l.startsWith("--"));
+    expect(lines).toEqual([`--${boundary}`, `--${boundary}`, `--${boundary}--`]);
+  });
+
+  it("serializes a body of 300,000 lines", () => {
+    const msg = new EmailMessage();
+    msg.setContent("x\n".repeat(300_000));
+    expect(msg.asBytes().length).toBeGreaterThan(600_000);
+  });
+
   it("refuses a boundary that RFC 2046 does not allow", () => {
     const msg = new EmailMessage();
     msg.makeMixed();
