@@ -61,6 +61,7 @@ import {
   type SMTPLogger,
 } from "./events.js";
 import { Lock } from "./lock.js";
+import { secureContextFor } from "./tlscontext.js";
 import { checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
 import { SMTPResponse, SMTPStatus } from "./response.js";
 
@@ -654,12 +655,12 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     }
     if (tlsContext !== undefined) {
       options.secureContext = tlsContext;
-    } else {
-      if (certBundle !== undefined) options.ca = [...tls.rootCertificates, await readPem(certBundle)];
-      if (clientCert !== undefined) {
-        options.cert = await readPem(clientCert);
-        options.key = await readPem(clientKey ?? clientCert);
-      }
+    } else if (certBundle !== undefined || clientCert !== undefined) {
+      options.secureContext = secureContextFor({
+        certBundle: certBundle === undefined ? undefined : await readPem(certBundle),
+        cert: clientCert === undefined ? undefined : await readPem(clientCert),
+        key: clientCert === undefined ? undefined : await readPem(clientKey ?? clientCert),
+      });
     }
     options.rejectUnauthorized = validateCerts;
     if (!validateCerts) options.checkServerIdentity = () => undefined;
@@ -1218,10 +1219,25 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       const encoding = utf8 ? "utf-8" : "ascii";
       try {
         const envelopeStart = performance.now();
-        await this.mail(sender, { ...call, options: mailOptions, encoding });
-        const errors = await this.#sendRecipients(recipientList, recipientOptions, encoding, call);
-        const messageStart = performance.now();
-        const response = await this.data(data, call);
+        let errors: Map<string, SMTPResponse>;
+        let response: SMTPResponse;
+        let messageStart: number;
+        if (this.supportsExtension("pipelining")) {
+          ({ errors, response, messageStart } = await this.#pipelinedTransaction(
+            sender,
+            mailOptions,
+            recipientList,
+            recipientOptions,
+            encoding,
+            data,
+            call,
+          ));
+        } else {
+          await this.mail(sender, { ...call, options: mailOptions, encoding });
+          errors = await this.#sendRecipients(recipientList, recipientOptions, encoding, call);
+          messageStart = performance.now();
+          response = await this.data(data, call);
+        }
         const messageEnd = performance.now();
         return Object.freeze({
           errors,
@@ -1247,6 +1263,78 @@ export class SMTP extends EventEmitter<SMTPEvents> {
             if (!(rsetError instanceof SMTPException)) throw rsetError;
           }
         }
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * MAIL, every RCPT and DATA in one write, their replies read in order (RFC 2920), then
+   * the data as {@link SMTP.data} sends it. The outcome and the errors are those of the
+   * command-by-command transaction: SMTPSenderRefused, SMTPRecipientsRefused when every
+   * recipient is refused, SMTPDataError. A DATA accepted with nothing valid before it is
+   * ended at once with an empty message (RFC 2920 3.1).
+   */
+  async #pipelinedTransaction(
+    sender: string,
+    mailOptions: readonly string[],
+    recipients: readonly string[],
+    recipientOptions: (recipient: string) => readonly string[],
+    encoding: "ascii" | "utf-8",
+    data: Uint8Array,
+    call: CallOptions,
+  ): Promise<{ errors: Map<string, SMTPResponse>; response: SMTPResponse; messageStart: number }> {
+    const mailLine = encodeCommand(this.#addressCommand("MAIL FROM:", sender, "sender", { options: [...mailOptions], encoding }));
+    const rcptLines = recipients.map((recipient) =>
+      encodeCommand(this.#addressCommand("RCPT TO:", recipient, "recipient", { options: [...recipientOptions(recipient)], encoding })),
+    );
+    const lines = [mailLine, ...rcptLines, encodeCommand(["DATA"])];
+    return this.#commandLock.run(async () => {
+      const connection = this.#requireConnection();
+      const read = async (): Promise<SMTPResponse> => {
+        const reply = await connection.readReply(this.#wait(call));
+        this.#logReply(reply);
+        if (reply.code === SMTPStatus.domainUnavailable) this.close();
+        return reply;
+      };
+      try {
+        for (const line of lines) this.#logCommand(line);
+        await connection.pipeline(lines, this.#wait(call));
+        const mailReply = await read();
+        const refused: SMTPRecipientRefused[] = [];
+        for (const recipient of recipients) {
+          const reply = await read();
+          if (reply.code !== SMTPStatus.completed && reply.code !== SMTPStatus.willForward) {
+            refused.push(new SMTPRecipientRefused(reply.code, reply.message, recipient));
+          }
+        }
+        const dataReply = await read();
+        const nothingToSend = mailReply.code !== SMTPStatus.completed || refused.length === recipients.length;
+        if (dataReply.code === SMTPStatus.startInput && nothingToSend && this.isConnected) {
+          // Nothing was meant to be sent: end the message at once.
+          const end = encodeCommand(["."]);
+          this.#logCommand(end);
+          const reply = await connection.command(end, this.#wait(call));
+          this.#logReply(reply);
+        }
+        if (mailReply.code !== SMTPStatus.completed) throw new SMTPSenderRefused(mailReply.code, mailReply.message, sender);
+        if (refused.length === recipients.length) throw new SMTPRecipientsRefused(refused);
+        if (dataReply.code !== SMTPStatus.startInput) {
+          throw new SMTPDataError(dataReply.code, dataReply.message, { command: "DATA" });
+        }
+        const messageStart = performance.now();
+        this.#log("client", `[message data: ${data.length} bytes]`);
+        const complete = await connection.writeData(data, this.#wait(call));
+        const reply = await read();
+        if (!complete) {
+          this.close();
+          throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+        }
+        if (reply.code !== SMTPStatus.completed) throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+        const errors = new Map(refused.map((error) => [error.recipient, new SMTPResponse(error.code, error.message)]));
+        return { errors, response: reply, messageStart };
+      } catch (error) {
+        if (!connection.isConnected) this.#closeError ??= error;
         throw error;
       }
     });

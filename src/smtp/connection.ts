@@ -132,6 +132,57 @@ function awaitConnected(socket: net.Socket, target: ConnectTarget, options: Wait
   );
 }
 
+/**
+ * How long to wait for a TLS 1.3 session ticket after a STARTTLS handshake, in
+ * milliseconds: twice what the handshake took (a ticket comes about one round trip after
+ * it), at least MIN and at most MAX. A server that sends no ticket costs that much once.
+ */
+const MIN_TICKET_WAIT = 5;
+const MAX_TICKET_WAIT = 100;
+
+/**
+ * Notes whether the server has sent a TLS session ticket. Listening for `session` is what
+ * makes Node hand tickets up at all, so this is attached before the handshake starts.
+ */
+class TicketWatch {
+  #received = false;
+  readonly #waiters = new Set<() => void>();
+
+  constructor(socket: tls.TLSSocket) {
+    socket.on("session", () => {
+      this.#received = true;
+      for (const wake of [...this.#waiters]) wake();
+    });
+  }
+
+  /**
+   * Waits for the first ticket (at most `ms`, or until the socket closes). A TLS 1.3 server
+   * sends its tickets just after the handshake; a client that writes its first command
+   * before the first ticket arrives sends no ACK with it, and a server with Nagle's
+   * algorithm on then holds its second ticket and the reply behind that ACK, which the
+   * client delays: about 40 ms per connection (seen with Postfix). Writing after the
+   * first ticket carries the ACK at once.
+   */
+  wait(socket: tls.TLSSocket, ms: number): Promise<void> {
+    if (this.#received || ms <= 0 || socket.getProtocol() !== "TLSv1.3") return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        socket.off("close", done);
+        // Not from inside the ticket callback: a write made from there was seen to never
+        // reach the server (Node 20).
+        setImmediate(resolve);
+      };
+      const timer = setTimeout(done, ms);
+      this.#waiters.add(done);
+      socket.once("close", done);
+    });
+  }
+}
+
+const tickets = new WeakMap<tls.TLSSocket, TicketWatch>();
+
 /** Starts TLS on a connected socket and waits for the handshake. */
 function handshake(
   raw: net.Socket,
@@ -142,6 +193,7 @@ function handshake(
   // Errors of the plain socket surface on the TLS socket; this keeps them from being unhandled.
   raw.on("error", () => {});
   const secure = tls.connect({ ...tlsOptions, socket: raw });
+  tickets.set(secure, new TicketWatch(secure));
   return settleBy<tls.TLSSocket>(
     options,
     timeoutError,
@@ -170,9 +222,10 @@ function handshake(
 export class Connection {
   #socket: net.Socket;
   readonly #reader = new ReplyReader();
-  /** Whether a reply is awaited; bytes arriving otherwise are dropped. */
-  #expecting = true;
-  #ready: SMTPResponse | undefined;
+  /** How many replies are still awaited; bytes arriving when none is are dropped. */
+  #awaited = 1;
+  /** Replies received and not yet read, in order. */
+  #replies: SMTPResponse[] = [];
   #failure: Error | undefined;
   #closed = false;
   #eof = false;
@@ -211,6 +264,9 @@ export class Connection {
       });
     }
     await awaitConnected(socket, target, options);
+    // Commands and the end of the data are small writes that wait for a reply: with
+    // Nagle's algorithm each can sit behind the server's delayed ACK (about 40 ms).
+    if (target.kind === "tcp") socket.setNoDelay(true);
     if (tlsOptions) {
       socket = await handshake(
         socket,
@@ -268,18 +324,24 @@ export class Connection {
   };
 
   readonly #onData = (chunk: Buffer): void => {
-    if (!this.#expecting) return;
+    if (this.#awaited === 0) return;
     try {
       this.#reader.feed(chunk);
-      const reply = this.#reader.read();
-      if (!reply) return;
-      this.#ready = reply;
+      for (let reply = this.#reader.read(); reply !== undefined; reply = this.#reader.read()) {
+        this.#replies.push(reply);
+        if (--this.#awaited === 0) break;
+      }
+      if (this.#awaited > 0) {
+        if (this.#replies.length > 0) this.#wake();
+        return;
+      }
     } catch (error) {
       // The stream is out of step with the replies: nothing later on it can be trusted.
       this.#failure = error as Error;
       this.close();
     }
-    this.#expecting = false;
+    // Every awaited reply is in: whatever follows is unsolicited.
+    this.#awaited = 0;
     this.#reader.clear();
     this.#wake();
   };
@@ -312,11 +374,11 @@ export class Connection {
     });
   }
 
-  /** Marks a reply as awaited and forgets anything received before. */
-  #expectReply(): void {
+  /** Marks `count` replies as awaited and forgets anything received before. */
+  #expectReplies(count = 1): void {
     this.#reader.clear();
-    this.#ready = undefined;
-    this.#expecting = true;
+    this.#replies = [];
+    this.#awaited = count;
   }
 
   /**
@@ -328,15 +390,12 @@ export class Connection {
    */
   async readReply(options: WaitOptions): Promise<SMTPResponse> {
     await this.#waitUntil(
-      () => this.#ready !== undefined || this.#failure !== undefined || this.#closed || this.#eof,
+      () => this.#replies.length > 0 || this.#failure !== undefined || this.#closed || this.#eof,
       options,
       () => new SMTPReadTimeoutError("Timed out waiting for server response"),
     );
-    const reply = this.#ready;
-    if (reply) {
-      this.#ready = undefined;
-      return reply;
-    }
+    const reply = this.#replies.shift();
+    if (reply) return reply;
     if (this.#failure) throw this.#failure;
     if (this.#quitSent) return new SMTPResponse(SMTPStatus.closing, "");
     if (this.#eof && !this.#closeCause) throw new SMTPServerDisconnected("Unexpected EOF received");
@@ -353,7 +412,7 @@ export class Connection {
     if (!this.isConnected) throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
     if (this.#socket.write(data)) return;
     await this.#waitUntil(
-      () => !this.#socket.writableNeedDrain || this.#ready !== undefined || this.#closed || this.#eof,
+      () => !this.#socket.writableNeedDrain || this.#replies.length > 0 || this.#closed || this.#eof,
       options,
       () => new SMTPTimeoutError("Timed out writing to the server"),
     );
@@ -364,10 +423,21 @@ export class Connection {
    * @throws as {@link Connection.write} and {@link Connection.readReply}
    */
   async command(line: Uint8Array, options: WaitOptions): Promise<SMTPResponse> {
-    this.#expectReply();
+    this.#expectReplies(1);
     if (line.length === 6 && Buffer.from(line).toString("latin1") === "QUIT\r\n") this.#quitSent = true;
     await this.write(line, options);
     return this.readReply(options);
+  }
+
+  /**
+   * Sends several command lines in one write and awaits one reply for each (RFC 2920
+   * pipelining); read them in order with {@link Connection.readReply}. Anything after the
+   * last awaited reply is dropped, as for a single command.
+   * @throws as {@link Connection.write}
+   */
+  async pipeline(lines: readonly Uint8Array[], options: WaitOptions): Promise<void> {
+    this.#expectReplies(lines.length);
+    await this.write(Buffer.concat(lines), options);
   }
 
   /**
@@ -377,11 +447,11 @@ export class Connection {
    * @returns whether the whole message and the terminator were written
    */
   async writeData(message: Uint8Array, options: WaitOptions): Promise<boolean> {
-    this.#expectReply();
+    this.#expectReplies(1);
     const encoder = new DataEncoder();
     for (let at = 0; at < message.length; at += DATA_CHUNK_SIZE) {
       await this.write(encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE)), options);
-      if (this.#ready !== undefined || this.#failure !== undefined) return false;
+      if (this.#replies.length > 0 || this.#failure !== undefined) return false;
     }
     await this.write(encoder.end(), options);
     return true;
@@ -397,10 +467,11 @@ export class Connection {
   async startTls(tlsOptions: tls.ConnectionOptions, options: WaitOptions): Promise<void> {
     const raw = this.#socket;
     this.#detach(raw);
-    this.#expecting = false;
+    this.#awaited = 0;
     this.#reader.clear();
-    this.#ready = undefined;
+    this.#replies = [];
     let secure: tls.TLSSocket;
+    const started = performance.now();
     try {
       secure = await handshake(raw, tlsOptions, options, () => new SMTPTimeoutError("Timed out while upgrading transport"));
     } catch (error) {
@@ -409,7 +480,10 @@ export class Connection {
       this.#onClose?.();
       throw error;
     }
+    const took = performance.now() - started;
     this.#socket = secure;
     this.#attach(secure);
+    // After STARTTLS the client speaks first: wait for the server's session ticket (see TicketWatch).
+    await tickets.get(secure)?.wait(secure, Math.min(Math.max(2 * took, MIN_TICKET_WAIT), MAX_TICKET_WAIT));
   }
 }
