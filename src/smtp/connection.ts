@@ -21,6 +21,7 @@ import {
   SMTPTimeoutError,
 } from "./errors.js";
 import { DataEncoder, ReplyReader } from "./protocol.js";
+import { saveSession, savedSession, sessionScope } from "./tlssessions.js";
 import { SMTPResponse, SMTPStatus } from "./response.js";
 
 /** When a wait gives up: an absolute time in milliseconds (`Infinity`: never), and a signal. */
@@ -164,7 +165,7 @@ class TicketWatch {
    * first ticket carries the ACK at once.
    */
   wait(socket: tls.TLSSocket, ms: number): Promise<void> {
-    if (this.#received || ms <= 0 || socket.getProtocol() !== "TLSv1.3") return Promise.resolve();
+    if (this.#received || ms <= 0 || socket.getProtocol() !== "TLSv1.3" || socket.isSessionReused()) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -192,8 +193,14 @@ function handshake(
 ): Promise<tls.TLSSocket> {
   // Errors of the plain socket surface on the TLS socket; this keeps them from being unhandled.
   raw.on("error", () => {});
-  const secure = tls.connect({ ...tlsOptions, socket: raw });
+  const scope = sessionScope(tlsOptions, raw.remoteAddress, raw.remotePort);
+  const session = tlsOptions.session ?? savedSession(scope);
+  const secure = tls.connect({ ...tlsOptions, socket: raw, ...(session ? { session } : {}) });
   tickets.set(secure, new TicketWatch(secure));
+  // Kept only from a connection whose handshake succeeded (so verified, when verifying).
+  secure.on("session", (ticket: Buffer) => {
+    if (secure.authorized || tlsOptions.rejectUnauthorized === false) saveSession(scope, ticket);
+  });
   return settleBy<tls.TLSSocket>(
     options,
     timeoutError,
