@@ -11,6 +11,10 @@
  *   `contentId` and `disposition: "inline"`) when there are any.
  * Each level exists only when needed: text alone is a single `text/plain` message.
  *
+ * Everywhere in the object, `null` and `undefined` mean "not given" (objects parsed from
+ * JSON carry `null`, objects spread from others carry `undefined`), and a field the object
+ * may not have is refused, never dropped.
+ *
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -18,18 +22,23 @@ import { readFile } from "node:fs/promises";
 import { MessageError } from "./errors.js";
 import { Address } from "./headerregistry.js";
 import { EmailMessage, type MIMEPart } from "./message.js";
+import { defaultPolicy } from "./policy.js";
 import { getAddresses } from "./utils.js";
 
 /** An address: `"Ada <ada@example.com>"`, a bare `"ada@example.com"`, or `{ email, name }`. */
-export type EmailAddressInit = string | { readonly email: string; readonly name?: string | undefined };
+export type EmailAddressInit = string | { readonly email: string; readonly name?: string | null | undefined };
 
 /** One address or several. */
 export type EmailAddressListInit = EmailAddressInit | readonly EmailAddressInit[];
 
-/** Extra headers: a record of name to value, or a list of `{ name, value }` (kept in order, repeats allowed). */
+/**
+ * Extra headers: a record of name to value, or a list of `{ name, value }` (kept in order,
+ * repeats allowed for headers that may repeat). A header whose value is `null` or
+ * `undefined` is left out.
+ */
 export type EmailHeadersInit =
-  | Readonly<Record<string, string>>
-  | ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  | Readonly<Record<string, string | null | undefined>>
+  | ReadonlyArray<{ readonly name: string; readonly value: string | null | undefined }>;
 
 /** The content of an attachment: text, bytes, or a `Blob`. */
 export type AttachmentContent = string | Uint8Array | ArrayBuffer | Blob;
@@ -38,38 +47,42 @@ export type AttachmentContent = string | Uint8Array | ArrayBuffer | Blob;
 export interface EmailAttachmentInit {
   /** The file name shown to the reader (the `filename` parameter of Content-Disposition). */
   readonly filename: string;
-  /** The content; a string is the content itself unless `contentEncoding` is `"base64"`. */
-  readonly content?: AttachmentContent | undefined;
+  /** The content; a string is the content itself unless `contentEncoding` is `"base64"`. Give `content` or `path`, not both. */
+  readonly content?: AttachmentContent | null | undefined;
   /** How a string `content` is given: `"raw"` (default) or `"base64"`. */
-  readonly contentEncoding?: "raw" | "base64" | undefined;
+  readonly contentEncoding?: "raw" | "base64" | null | undefined;
   /** A file to read the content from, when there is no `content`. */
-  readonly path?: string | undefined;
+  readonly path?: string | null | undefined;
   /** `type/subtype`; default guessed from `filename` (see {@link guessContentType}). */
-  readonly contentType?: string | undefined;
+  readonly contentType?: string | null | undefined;
   /** The Content-ID the html refers to (`cid:logo`); angle brackets are added when missing. */
-  readonly contentId?: string | undefined;
+  readonly contentId?: string | null | undefined;
   /** Default `"inline"` when there is a `contentId`, else `"attachment"`. */
-  readonly disposition?: "attachment" | "inline" | undefined;
+  readonly disposition?: "attachment" | "inline" | null | undefined;
 }
 
-/** A message as a plain object. */
+/** A message as a plain object. `null` and `undefined` both mean "not given". */
 export interface EmailInit {
-  /** The author (the From header and the envelope sender); an array must hold exactly one address. */
+  /** The author (the From header and the envelope sender): exactly one address, alone or in an array. */
   readonly from: EmailAddressInit | readonly [EmailAddressInit];
   /** The To recipients; may be empty when there are Cc or Bcc recipients. */
   readonly to: EmailAddressListInit;
   readonly subject: string;
   /** The plain text body. At least one of `text` and `html` is needed. */
-  readonly text?: string | undefined;
+  readonly text?: string | null | undefined;
   /** The html body. */
-  readonly html?: string | undefined;
-  readonly cc?: EmailAddressListInit | undefined;
+  readonly html?: string | null | undefined;
+  readonly cc?: EmailAddressListInit | null | undefined;
   /** Recipients that get the message without being named in it (no Bcc header is sent). */
-  readonly bcc?: EmailAddressListInit | undefined;
-  readonly replyTo?: EmailAddressListInit | undefined;
-  /** Extra headers, appended after the others. Content-* and MIME-Version are refused. */
-  readonly headers?: EmailHeadersInit | undefined;
-  readonly attachments?: readonly EmailAttachmentInit[] | undefined;
+  readonly bcc?: EmailAddressListInit | null | undefined;
+  readonly replyTo?: EmailAddressListInit | null | undefined;
+  /**
+   * Extra headers, appended after the others. Refused: Content-* and MIME-Version (the
+   * content sets them), From, To, Cc, Bcc, Reply-To and Subject (use the fields), and a
+   * header that may appear once (Date, Message-ID, Sender ...) given twice.
+   */
+  readonly headers?: EmailHeadersInit | null | undefined;
+  readonly attachments?: readonly EmailAttachmentInit[] | null | undefined;
 }
 
 /**
@@ -96,13 +109,25 @@ export const EMAIL_INIT_FIELDS: readonly string[] = Object.freeze([
   "attachments",
 ]);
 
+/** null and undefined both mean "not given". */
+function isAbsent(value: unknown): value is null | undefined {
+  return value === undefined || value === null;
+}
+
+/** The keys of `object` whose values are given (neither null nor undefined), in its order. */
+function givenKeys(object: object): string[] {
+  return Object.entries(object)
+    .filter(([, value]) => !isAbsent(value))
+    .map(([key]) => key);
+}
+
 /**
  * The fields of `init` that an {@link EmailInit} does not have (`tags`, `metadata` ...),
- * in the object's order. Other SDKs take some of these; mailport refuses them rather than
- * dropping them silently.
+ * in the object's order; a field whose value is `null` or `undefined` counts as not there.
+ * Other SDKs take some of these; mailport refuses them rather than dropping them silently.
  */
 export function unknownEmailInitFields(init: object): string[] {
-  return Object.keys(init).filter((key) => !EMAIL_INIT_FIELDS.includes(key));
+  return givenKeys(init).filter((key) => !EMAIL_INIT_FIELDS.includes(key));
 }
 
 /**
@@ -185,12 +210,126 @@ function fail(message: string): never {
   throw new EmailValidationError(message);
 }
 
-function addressList(value: EmailAddressListInit | undefined): EmailAddressInit[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? [...(value as readonly EmailAddressInit[])] : [value as EmailAddressInit];
+/** The objects of an EmailInit that have a fixed set of fields. */
+type Shape = "message" | "attachment" | "address" | "header";
+
+const FIELDS: Readonly<Record<Shape, readonly string[]>> = {
+  message: EMAIL_INIT_FIELDS,
+  attachment: ["filename", "content", "contentEncoding", "path", "contentType", "contentId", "disposition"],
+  address: ["email", "name"],
+  header: ["name", "value"],
+};
+
+/**
+ * Names other SDKs use, and common slips, that are not a field's name written differently
+ * (those are found by {@link suggestion} itself); keyed by {@link looseName}.
+ */
+const SLIPS: Readonly<Record<Shape, Readonly<Record<string, string>>>> = {
+  message: {
+    sender: "from",
+    recipients: "to",
+    reply: "replyTo",
+    body: "text",
+    plain: "text",
+    plaintext: "text",
+    textbody: "text",
+    htmlbody: "html",
+    header: "headers",
+    attachment: "attachments",
+    files: "attachments",
+  },
+  attachment: {
+    cid: "contentId",
+    id: "contentId",
+    type: "contentType",
+    mimetype: "contentType",
+    mime: "contentType",
+    encoding: "contentEncoding",
+    data: "content",
+    body: "content",
+    name: "filename",
+    file: "path",
+    filepath: "path",
+    inline: "disposition",
+    contentdisposition: "disposition",
+  },
+  address: { address: "email", mail: "email", emailaddress: "email", displayname: "name" },
+  header: { key: "name", header: "name", field: "name", val: "value", content: "value" },
+};
+
+/** A name in lower case without `_` and `-`, to compare spellings (`content_id`, `ContentID`). */
+function looseName(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, "");
 }
 
-/** The address as a header value, checked. */
+/**
+ * The edit distance of `a` and `b`, a swap of two neighbours counting as one edit
+ * (`nmae` is one edit from `name`).
+ */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => rows[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      (rows[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/**
+ * The field `key` was probably meant to be, if any: the same name spelt differently
+ * (`content_id`), another SDK's name for it (`cid`), or a typo (`filname`: at most one
+ * edit in a short name, two in a longer one).
+ */
+function suggestion(key: string, shape: Shape): string | undefined {
+  const loose = looseName(key);
+  const spelt = FIELDS[shape].find((field) => looseName(field) === loose) ?? SLIPS[shape][loose];
+  if (spelt !== undefined) return spelt;
+  const allowed = loose.length <= 4 ? 1 : 2;
+  const [closest] = FIELDS[shape]
+    .map((field) => ({ field, distance: editDistance(loose, looseName(field)) }))
+    .filter(({ distance }) => distance <= allowed)
+    .sort((x, y) => x.distance - y.distance);
+  return closest?.field;
+}
+
+/** `cid (did you mean contentId?), foo` */
+function describeFields(keys: readonly string[], shape: Shape): string {
+  return keys
+    .map((key) => {
+      const meant = suggestion(key, shape);
+      return meant === undefined ? key : `${key} (did you mean ${meant}?)`;
+    })
+    .join(", ");
+}
+
+/**
+ * Refuses the fields of `object` that a `shape` does not have (null and undefined ones
+ * aside). `where` names the object: `Attachment "logo.png"`.
+ */
+function checkFields(object: object, shape: Shape, where: string): void {
+  const unknown = givenKeys(object).filter((key) => !FIELDS[shape].includes(key));
+  if (unknown.length === 0) return;
+  const what = unknown.length === 1 ? "an unknown field" : "unknown fields";
+  fail(`${where} has ${what}: ${describeFields(unknown, shape)}.`);
+}
+
+function isBlank(address: unknown): boolean {
+  return isAbsent(address) || (typeof address === "string" && address.trim() === "");
+}
+
+/** The addresses given for a field, one or an array; blank ones (null, "", white space) left out. */
+function addressList(value: unknown): unknown[] {
+  return (Array.isArray(value) ? value : [value]).filter((address) => !isBlank(address));
+}
+
+/** One address as a header value, checked. */
 function addressText(address: unknown, field: string): string {
   if (typeof address === "string") {
     const parsed = getAddresses([address]);
@@ -199,11 +338,13 @@ function addressText(address: unknown, field: string): string {
     }
     return address.trim();
   }
-  if (typeof address !== "object" || address === null || typeof (address as { email?: unknown }).email !== "string") {
+  if (typeof address !== "object" || address === null || Array.isArray(address)) {
     fail(`Each ${field} address must be a string or { email, name }.`);
   }
-  const { email, name } = address as { email: string; name?: unknown };
-  if (name !== undefined && typeof name !== "string") fail(`The name of ${field} address ${JSON.stringify(email)} must be a string.`);
+  const { email, name } = address as { email?: unknown; name?: unknown };
+  checkFields(address, "address", typeof email === "string" ? `The ${field} address ${JSON.stringify(email)}` : `A ${field} address`);
+  if (typeof email !== "string") fail(`Each ${field} address must be a string or { email, name }.`);
+  if (!isAbsent(name) && typeof name !== "string") fail(`The name of ${field} address ${JSON.stringify(email)} must be a string.`);
   try {
     return new Address({ displayName: name ?? "", addrSpec: email }).toString();
   } catch (error) {
@@ -213,73 +354,193 @@ function addressText(address: unknown, field: string): string {
   }
 }
 
-function isBlank(address: unknown): boolean {
-  return address === undefined || address === null || (typeof address === "string" && address.trim() === "");
+/** The header value of an address field, checked; `undefined` when it has no address. */
+function addressHeader(value: unknown, field: string): string | undefined {
+  const texts = addressList(value).map((address) => addressText(address, field));
+  return texts.length === 0 ? undefined : texts.join(", ");
 }
 
-function checkAttachment(attachment: unknown): asserts attachment is EmailAttachmentInit {
-  if (typeof attachment !== "object" || attachment === null) fail("Each attachment must be an object.");
+/** An attachment as checked: defaults applied, absent options gone. */
+interface CheckedAttachment {
+  readonly filename: string;
+  /** With `base64`, the base64 text (checked); exactly one of `content` and `path` is set. */
+  readonly content: AttachmentContent | undefined;
+  readonly base64: boolean;
+  readonly path: string | undefined;
+  readonly maintype: string;
+  readonly subtype: string;
+  /** In angle brackets. */
+  readonly cid: string | undefined;
+  readonly disposition: "attachment" | "inline";
+}
+
+function isContent(value: unknown): value is AttachmentContent {
+  return typeof value === "string" || value instanceof Uint8Array || value instanceof ArrayBuffer || value instanceof Blob;
+}
+
+/** One attachment, checked; `index` names it when it has no file name. */
+function checkAttachment(attachment: unknown, index: number): CheckedAttachment {
+  if (typeof attachment !== "object" || attachment === null || Array.isArray(attachment)) {
+    fail("Each attachment must be an object.");
+  }
   const a = attachment as Record<string, unknown>;
-  if (typeof a["filename"] !== "string" || a["filename"] === "") fail("Each attachment requires a filename.");
-  const filename = a["filename"];
-  const content = a["content"];
-  if (content === undefined && a["path"] === undefined) fail(`Attachment "${filename}" requires content or path.`);
-  if (
-    content !== undefined &&
-    typeof content !== "string" &&
-    !(content instanceof Uint8Array) &&
-    !(content instanceof ArrayBuffer) &&
-    !(content instanceof Blob)
-  ) {
+  const named = typeof a["filename"] === "string" && a["filename"] !== "";
+  checkFields(a, "attachment", named ? `Attachment ${JSON.stringify(a["filename"])}` : `The attachment at index ${index}`);
+  if (!named) fail("Each attachment requires a filename.");
+  const filename = a["filename"] as string;
+  const { content, path, contentEncoding, contentType, contentId, disposition } = a;
+  if (isAbsent(content) && isAbsent(path)) fail(`Attachment "${filename}" requires content or path.`);
+  if (!isAbsent(content) && !isAbsent(path)) fail(`Attachment "${filename}" has both content and path; give one of them.`);
+  if (!isAbsent(content) && !isContent(content)) {
     fail(`The content of attachment "${filename}" must be a string, a Uint8Array, an ArrayBuffer or a Blob.`);
   }
-  if (a["path"] !== undefined && (typeof a["path"] !== "string" || a["path"] === "")) {
+  if (!isAbsent(path) && (typeof path !== "string" || path === "")) {
     fail(`The path of attachment "${filename}" must be a file path.`);
   }
-  const encoding = a["contentEncoding"];
-  if (encoding !== undefined && encoding !== "raw" && encoding !== "base64") {
+  if (!isAbsent(contentEncoding) && contentEncoding !== "raw" && contentEncoding !== "base64") {
     fail(`The contentEncoding of attachment "${filename}" must be "raw" or "base64".`);
   }
-  if (encoding === "base64" && typeof content === "string" && !BASE64.test(content.replace(/\s+/g, ""))) {
+  const base64 = contentEncoding === "base64";
+  if (base64 && typeof content !== "string") {
+    fail(`The contentEncoding "base64" of attachment "${filename}" applies to string content only.`);
+  }
+  if (base64 && !BASE64.test((content as string).replace(/\s+/g, ""))) {
     fail(`The content of attachment "${filename}" is not valid base64.`);
   }
-  if (a["contentType"] !== undefined && (typeof a["contentType"] !== "string" || !CONTENT_TYPE.test(a["contentType"]))) {
+  if (!isAbsent(contentType) && (typeof contentType !== "string" || !CONTENT_TYPE.test(contentType))) {
     fail(`The contentType of attachment "${filename}" must be "type/subtype".`);
   }
-  const type = (typeof a["contentType"] === "string" ? a["contentType"] : guessContentType(filename)).toLowerCase();
+  const type = (typeof contentType === "string" ? contentType : guessContentType(filename)).toLowerCase();
   if (type.startsWith("multipart/") || type.startsWith("message/")) {
     fail(`Attachment "${filename}" cannot be of type ${type}.`);
   }
-  const contentId = a["contentId"];
-  if (contentId !== undefined && (typeof contentId !== "string" || !/^<?[\x21-\x3b\x3d\x3f-\x7e]+>?$/.test(contentId))) {
+  if (!isAbsent(contentId) && (typeof contentId !== "string" || !/^<?[\x21-\x3b\x3d\x3f-\x7e]+>?$/.test(contentId))) {
     fail(`The contentId of attachment "${filename}" must be printable ASCII without spaces.`);
   }
-  const disposition = a["disposition"];
-  if (disposition !== undefined && disposition !== "attachment" && disposition !== "inline") {
+  if (!isAbsent(disposition) && disposition !== "attachment" && disposition !== "inline") {
     fail(`The disposition of attachment "${filename}" must be "attachment" or "inline".`);
   }
+  const [maintype, subtype] = type.split("/") as [string, string];
+  const cid = typeof contentId === "string" ? (contentId.startsWith("<") ? contentId : `<${contentId}>`) : undefined;
+  return {
+    filename,
+    content: isAbsent(content) ? undefined : (content as AttachmentContent),
+    base64,
+    path: isAbsent(path) ? undefined : (path as string),
+    maintype,
+    subtype,
+    cid,
+    disposition: (disposition as "attachment" | "inline" | null | undefined) ?? (cid !== undefined ? "inline" : "attachment"),
+  };
 }
 
-function headerEntries(headers: unknown): Array<{ name: string; value: string }> {
-  if (headers === undefined || headers === null) return [];
+/** The headers the fields set: `headers` may not give them. */
+const FIELD_HEADERS: Readonly<Record<string, string>> = {
+  from: "from",
+  to: "to",
+  cc: "cc",
+  bcc: "bcc",
+  "reply-to": "replyTo",
+  subject: "subject",
+};
+
+/** The extra headers, checked, in order; those without a value left out. */
+function headerEntries(headers: unknown): Array<readonly [string, string]> {
+  if (isAbsent(headers)) return [];
+  if (typeof headers !== "object") fail("The headers must be a record of name to value or an array of { name, value }.");
   const entries: Array<{ name: unknown; value: unknown }> = Array.isArray(headers)
-    ? (headers as Array<{ name: unknown; value: unknown }>).map((entry) =>
-        typeof entry === "object" && entry !== null ? entry : { name: undefined, value: undefined },
-      )
-    : typeof headers === "object"
-      ? Object.entries(headers as Record<string, unknown>).map(([name, value]) => ({ name, value }))
-      : fail("The headers must be a record of name to value or an array of { name, value }.");
-  return entries.map(({ name, value }) => {
+    ? (headers as unknown[]).flatMap((entry, index) => {
+        if (isAbsent(entry)) return [];
+        if (typeof entry !== "object" || Array.isArray(entry)) {
+          fail("Each entry of the headers array must be an object { name, value }.");
+        }
+        const { name } = entry as { name?: unknown };
+        checkFields(entry, "header", typeof name === "string" ? `The headers entry ${name}` : `The headers entry at index ${index}`);
+        return [entry as { name: unknown; value: unknown }];
+      })
+    : Object.entries(headers as Record<string, unknown>).map(([name, value]) => ({ name, value }));
+  const counts = new Map<string, number>();
+  const checked: Array<readonly [string, string]> = [];
+  for (const { name, value } of entries) {
     if (typeof name !== "string" || !/^[\x21-\x39\x3b-\x7e]+$/.test(name)) {
       fail(`Invalid header name ${JSON.stringify(name)}.`);
     }
+    if (isAbsent(value)) continue;
     if (typeof value !== "string") fail(`The value of header ${name} must be a string.`);
     if (/[\r\n\0]/.test(value)) fail(`The value of header ${name} cannot contain CR, LF or NUL.`);
-    if (/^(content-|mime-version$)/i.test(name)) {
+    const lower = name.toLowerCase();
+    if (/^(content-|mime-version$)/.test(lower)) {
       fail(`The ${name} header is set from the message's content and cannot be given in headers.`);
     }
-    return { name, value };
-  });
+    const field = FIELD_HEADERS[lower];
+    if (field !== undefined) fail(`The ${name} header is set from the ${field} field and cannot be given in headers.`);
+    const count = (counts.get(lower) ?? 0) + 1;
+    counts.set(lower, count);
+    const maxCount = defaultPolicy.headerMaxCount(name);
+    if (maxCount !== undefined && count > maxCount) {
+      fail(`The ${name} header may appear only once in a message, and headers gives it more than once.`);
+    }
+    checked.push([name, value]);
+  }
+  return checked;
+}
+
+/** An EmailInit as checked: every header in order, the bodies, the attachments. */
+interface CheckedInit {
+  /** From, To, Cc, Bcc, Reply-To and Subject as present, then the extra headers. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly text: string | undefined;
+  readonly html: string | undefined;
+  readonly attachments: readonly CheckedAttachment[];
+}
+
+/** A body: a non-empty string, or `undefined`. */
+function body(value: unknown, what: string): string | undefined {
+  if (isAbsent(value) || value === "") return undefined;
+  if (typeof value !== "string") fail(`The ${what} content must be a string.`);
+  return value;
+}
+
+/** Checks an EmailInit (see {@link validateEmailInit}) and returns what it describes. */
+function checkEmailInit(init: unknown): CheckedInit {
+  if (typeof init !== "object" || init === null) fail("An email message must be an object.");
+  const unknown = unknownEmailInitFields(init);
+  if (unknown.length > 0) fail(`EmailMessage.fromObject does not support these fields: ${describeFields(unknown, "message")}.`);
+  const m = init as Record<string, unknown>;
+  const from = addressList(m["from"]);
+  if (from.length === 0) fail("Email message requires a from address.");
+  if (from.length > 1) fail("Email message takes a single from address.");
+  if ([m["to"], m["cc"], m["bcc"]].every((value) => addressList(value).length === 0)) {
+    fail("Email message requires at least one recipient.");
+  }
+  const subject = m["subject"];
+  if (typeof subject !== "string" || subject === "") fail("Email message requires a subject.");
+  if (/[\r\n\0]/.test(subject)) fail("The subject cannot contain CR, LF or NUL.");
+  if ([m["text"], m["html"]].every((value) => typeof value !== "string" || value === "")) {
+    fail("Email message requires either html or text content.");
+  }
+  const text = body(m["text"], "text");
+  const html = body(m["html"], "html");
+  const attachments = m["attachments"];
+  if (!isAbsent(attachments) && !Array.isArray(attachments)) fail("The attachments must be an array.");
+  const checkedAttachments = ((attachments as unknown[] | null | undefined) ?? []).flatMap((attachment, index) =>
+    isAbsent(attachment) ? [] : [checkAttachment(attachment, index)],
+  );
+  // The shapes, once the contract's checks have passed.
+  const fromText = addressText(from[0], "from");
+  if (getAddresses([fromText]).length > 1) fail("Email message takes a single from address.");
+  const headers: Array<readonly [string, string]> = [["From", fromText]];
+  for (const [name, field] of [
+    ["To", "to"],
+    ["Cc", "cc"],
+    ["Bcc", "bcc"],
+    ["Reply-To", "replyTo"],
+  ] as const) {
+    const value = addressHeader(m[field], field);
+    if (value !== undefined) headers.push([name, value]);
+  }
+  headers.push(["Subject", subject], ...headerEntries(m["headers"]));
+  return { headers, text, html, attachments: checkedAttachments };
 }
 
 /**
@@ -289,44 +550,18 @@ function headerEntries(headers: unknown): Array<{ name: string; value: string }>
  * - `Email message requires a subject.` (a missing or empty subject)
  * - `Email message requires either html or text content.` (neither is a non-empty string)
  * - `Attachment "<filename>" requires content or path.`
- * then the shape of every value (addresses, headers, attachment options).
- * Files named by `path` are not read here.
+ * then the shape of every value (addresses, headers, attachment options). Before all
+ * these, fields an EmailInit does not have are refused
+ * (`EmailMessage.fromObject does not support these fields: tags.`), and so are unknown
+ * fields of an attachment, an address or a header entry
+ * (`Attachment "logo.png" has an unknown field: cid (did you mean contentId?).`).
+ * `null` and `undefined` mean "not given" everywhere. Files named by `path` are not read
+ * here.
  *
- * @throws EmailValidationError (`code` `"validation_error"`) for any problem, including
- *   fields an EmailInit does not have
+ * @throws EmailValidationError (`code` `"validation_error"`) for any problem
  */
 export function validateEmailInit(init: unknown): asserts init is EmailInit {
-  if (typeof init !== "object" || init === null) fail("An email message must be an object.");
-  const unknown = unknownEmailInitFields(init);
-  if (unknown.length > 0) fail(`EmailMessage.fromObject does not support these fields: ${unknown.join(", ")}.`);
-  const m = init as Record<string, unknown>;
-  const from = m["from"];
-  if (isBlank(from) || (Array.isArray(from) && from.length === 0)) fail("Email message requires a from address.");
-  if (Array.isArray(from) && from.length > 1) fail("Email message takes a single from address.");
-  const recipients = [m["to"], m["cc"], m["bcc"]].flatMap((value) => addressList(value as EmailAddressListInit));
-  if (recipients.filter((address) => !isBlank(address)).length === 0) {
-    fail("Email message requires at least one recipient.");
-  }
-  if (typeof m["subject"] !== "string" || m["subject"] === "") fail("Email message requires a subject.");
-  if (/[\r\n\0]/.test(m["subject"])) fail("The subject cannot contain CR, LF or NUL.");
-  const text = m["text"];
-  const html = m["html"];
-  if ((typeof text !== "string" || text === "") && (typeof html !== "string" || html === "")) {
-    fail("Email message requires either html or text content.");
-  }
-  if (text !== undefined && typeof text !== "string") fail("The text content must be a string.");
-  if (html !== undefined && typeof html !== "string") fail("The html content must be a string.");
-  const attachments = m["attachments"];
-  if (attachments !== undefined && !Array.isArray(attachments)) fail("The attachments must be an array.");
-  for (const attachment of (attachments as unknown[] | undefined) ?? []) checkAttachment(attachment);
-  // The shapes, once the contract's checks have passed.
-  addressText(Array.isArray(from) ? from[0] : from, "from");
-  for (const field of ["to", "cc", "bcc", "replyTo"] as const) {
-    for (const address of addressList(m[field] as EmailAddressListInit)) {
-      if (!isBlank(address)) addressText(address, field);
-    }
-  }
-  headerEntries(m["headers"]);
+  checkEmailInit(init);
 }
 
 // -----------------------------------------------------------------------------------------
@@ -335,24 +570,24 @@ export function validateEmailInit(init: unknown): asserts init is EmailInit {
 /** The bytes or text of an attachment, once read. */
 type ResolvedContent = string | Uint8Array;
 
-function resolveInline(attachment: EmailAttachmentInit): ResolvedContent | undefined {
+function resolveInline(attachment: CheckedAttachment): ResolvedContent | undefined {
   const { content } = attachment;
   if (typeof content === "string") {
-    return attachment.contentEncoding === "base64" ? new Uint8Array(Buffer.from(content, "base64")) : content;
+    return attachment.base64 ? new Uint8Array(Buffer.from(content, "base64")) : content;
   }
   if (content instanceof Uint8Array) return content;
   if (content instanceof ArrayBuffer) return new Uint8Array(content.slice(0));
   return undefined;
 }
 
-function readFailure(attachment: EmailAttachmentInit, error: unknown): EmailValidationError {
+function readFailure(attachment: CheckedAttachment, error: unknown): EmailValidationError {
   return new EmailValidationError(
     `Attachment "${attachment.filename}" could not be read from ${attachment.path}: ${(error as Error).message}`,
     { cause: error },
   );
 }
 
-function resolveSync(attachment: EmailAttachmentInit): ResolvedContent {
+function resolveSync(attachment: CheckedAttachment): ResolvedContent {
   const inline = resolveInline(attachment);
   if (inline !== undefined) return inline;
   if (attachment.content instanceof Blob) {
@@ -365,7 +600,7 @@ function resolveSync(attachment: EmailAttachmentInit): ResolvedContent {
   }
 }
 
-async function resolveAsync(attachment: EmailAttachmentInit): Promise<ResolvedContent> {
+async function resolveAsync(attachment: CheckedAttachment): Promise<ResolvedContent> {
   const inline = resolveInline(attachment);
   if (inline !== undefined) return inline;
   if (attachment.content instanceof Blob) return new Uint8Array(await attachment.content.arrayBuffer());
@@ -376,32 +611,17 @@ async function resolveAsync(attachment: EmailAttachmentInit): Promise<ResolvedCo
   }
 }
 
-function addressHeader(value: EmailAddressListInit | undefined, field: string): string | undefined {
-  const texts = addressList(value).filter((address) => !isBlank(address)).map((address) => addressText(address, field));
-  return texts.length === 0 ? undefined : texts.join(", ");
-}
-
-function isInlineRelated(attachment: EmailAttachmentInit): boolean {
-  return attachment.contentId !== undefined && (attachment.disposition ?? "inline") === "inline";
+function isInlineRelated(attachment: CheckedAttachment): boolean {
+  return attachment.cid !== undefined && attachment.disposition === "inline";
 }
 
 function addPart(
   add: (content: string | Uint8Array, options: Parameters<MIMEPart["addAttachment"]>[1]) => void,
-  attachment: EmailAttachmentInit,
+  attachment: CheckedAttachment,
   content: ResolvedContent,
 ): void {
-  const [maintype, subtype] = (attachment.contentType ?? guessContentType(attachment.filename)).toLowerCase().split("/") as [
-    string,
-    string,
-  ];
-  const disposition = attachment.disposition ?? (attachment.contentId !== undefined ? "inline" : "attachment");
-  const cid =
-    attachment.contentId === undefined
-      ? undefined
-      : attachment.contentId.startsWith("<")
-        ? attachment.contentId
-        : `<${attachment.contentId}>`;
-  const common = { filename: attachment.filename, disposition, ...(cid !== undefined ? { cid } : {}) };
+  const { maintype, subtype, filename, disposition, cid } = attachment;
+  const common = { filename, disposition, ...(cid !== undefined ? { cid } : {}) };
   if (typeof content === "string" && maintype === "text") {
     add(content, { subtype, ...common });
   } else {
@@ -409,41 +629,26 @@ function addPart(
   }
 }
 
-function build(init: EmailInit, contents: readonly ResolvedContent[]): EmailMessage {
+function build(init: CheckedInit, contents: readonly ResolvedContent[]): EmailMessage {
   const message = new EmailMessage();
-  const from: unknown = Array.isArray(init.from) ? (init.from as unknown[])[0] : init.from;
-  message.set("From", addressText(from, "from"));
-  for (const [name, field, value] of [
-    ["To", "to", init.to],
-    ["Cc", "cc", init.cc],
-    ["Bcc", "bcc", init.bcc],
-    ["Reply-To", "replyTo", init.replyTo],
-  ] as const) {
-    const header = addressHeader(value, field);
-    if (header !== undefined) message.set(name, header);
-  }
-  message.set("Subject", init.subject);
-  for (const { name, value } of headerEntries(init.headers)) message.append(name, value);
-
-  const text = init.text || undefined;
-  const html = init.html || undefined;
+  for (const [name, value] of init.headers) message.append(name, value);
+  const { text, html, attachments } = init;
   if (text !== undefined) message.setContent(text);
   if (html !== undefined) {
     if (text !== undefined) message.addAlternative(html, { subtype: "html" });
     else message.setContent(html, { subtype: "html" });
   }
-  const attachments = init.attachments ?? [];
   // Inline parts go with the html (as Python's documentation builds such a message); with
   // no html there is nothing to relate them to, and they join the other attachments.
-  const htmlPart = (): MIMEPart =>
-    text !== undefined ? (message.getPayload({ i: 1 }) as MIMEPart) : message;
+  const related = (attachment: CheckedAttachment): boolean => html !== undefined && isInlineRelated(attachment);
+  const htmlPart = (): MIMEPart => (text !== undefined ? (message.getPayload({ i: 1 }) as MIMEPart) : message);
   attachments.forEach((attachment, i) => {
-    if (html === undefined || !isInlineRelated(attachment)) return;
+    if (!related(attachment)) return;
     const part = htmlPart();
     addPart((content, options) => part.addRelated(content, options), attachment, contents[i] as ResolvedContent);
   });
   attachments.forEach((attachment, i) => {
-    if (html !== undefined && isInlineRelated(attachment)) return;
+    if (related(attachment)) return;
     addPart((content, options) => message.addAttachment(content, options), attachment, contents[i] as ResolvedContent);
   });
   return message;
@@ -458,12 +663,10 @@ function build(init: EmailInit, contents: readonly ResolvedContent[]): EmailMess
  *
  * @throws EmailValidationError as {@link validateEmailInit}, for a `Blob`, or for a file
  *   that cannot be read
- * @throws TypeError, InvalidHeaderError from the message model, for a header it refuses
- *   (a duplicate Subject in `headers` ...)
  */
 export function emailFromObject(init: EmailInit): EmailMessage {
-  validateEmailInit(init);
-  return build(init, (init.attachments ?? []).map(resolveSync));
+  const checked = checkEmailInit(init);
+  return build(checked, checked.attachments.map(resolveSync));
 }
 
 /**
@@ -471,7 +674,7 @@ export function emailFromObject(init: EmailInit): EmailMessage {
  * @throws as {@link emailFromObject}
  */
 export async function emailFromObjectAsync(init: EmailInit): Promise<EmailMessage> {
-  validateEmailInit(init);
-  const contents = await Promise.all((init.attachments ?? []).map(resolveAsync));
-  return build(init, contents);
+  const checked = checkEmailInit(init);
+  const contents = await Promise.all(checked.attachments.map(resolveAsync));
+  return build(checked, contents);
 }

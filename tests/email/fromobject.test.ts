@@ -206,6 +206,24 @@ const CASES: Case[] = [
       { kind: "bytes", data: Buffer.from(PNG).toString("base64"), maintype: "image", subtype: "jpeg", filename: "pic.jpg", disposition: "inline", cid: "<pic>", related: true },
     ],
   },
+  {
+    init: {
+      from: "ada@example.com",
+      to: "bob@example.org",
+      subject: "A content id on a plain attachment",
+      html: "<p>see the attachment</p>\n",
+      attachments: [{ filename: "chart.png", content: PNG, contentId: "chart", disposition: "attachment" }],
+    },
+    headers: [
+      ["From", "ada@example.com"],
+      ["To", "bob@example.org"],
+      ["Subject", "A content id on a plain attachment"],
+    ],
+    html: "<p>see the attachment</p>\n",
+    attachments: [
+      { kind: "bytes", data: Buffer.from(PNG).toString("base64"), maintype: "image", subtype: "png", filename: "chart.png", disposition: "attachment", cid: "<chart>", related: false },
+    ],
+  },
 ];
 
 function bytesOf(message: EmailMessage): string {
@@ -238,6 +256,15 @@ describe("building a message from a plain object, compared with Python", () => {
 
   it("puts an inline image with no html to relate to with the attachments, inline", () => {
     expect(normalize(bytesOf(EmailMessage.fromObject(CASES[4]!.init)))).toBe(normalize(python[4]!));
+  });
+
+  it("keeps an attachment with a contentId and disposition \"attachment\" under multipart/mixed, with its Content-ID", () => {
+    const message = EmailMessage.fromObject(CASES[5]!.init);
+    expect(normalize(bytesOf(message))).toBe(normalize(python[5]!));
+    expect(message.getContentType()).toBe("multipart/mixed");
+    const part = [...message.iterAttachments()][0];
+    expect(part?.getContentDisposition()).toBe("attachment");
+    expect(part?.get("Content-ID")).toBe("<chart>");
   });
 
   it("reads a path attachment synchronously in fromObject and asynchronously in fromObjectAsync", async () => {
@@ -392,6 +419,173 @@ describe("the validation contract", () => {
     expect(attach({ content: 42 })).toBe(
       'The content of attachment "a.bin" must be a string, a Uint8Array, an ArrayBuffer or a Blob.',
     );
+    expect(attach({ path: "/tmp/a.bin" })).toBe('Attachment "a.bin" has both content and path; give one of them.');
+    expect(attach({ content: new Uint8Array([1]), contentEncoding: "base64" })).toBe(
+      'The contentEncoding "base64" of attachment "a.bin" applies to string content only.',
+    );
+    expect(failure({ ...valid, attachments: [{ content: "x" }] }).message).toBe("Each attachment requires a filename.");
+    expect(failure({ ...valid, attachments: ["a.bin"] }).message).toBe("Each attachment must be an object.");
+  });
+
+  it("refuses a from string holding several addresses, as it refuses an array of several", () => {
+    expect(failure({ ...valid, from: "a@example.com, b@example.com" }).message).toBe("Email message takes a single from address.");
+  });
+});
+
+describe("refusing what would otherwise be dropped", () => {
+  const valid: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" };
+
+  function failure(init: unknown): EmailValidationError {
+    try {
+      EmailMessage.fromObject(init as EmailInit);
+    } catch (error) {
+      expect(error).toBeInstanceOf(EmailValidationError);
+      expect((error as EmailValidationError).code).toBe("validation_error");
+      return error as EmailValidationError;
+    }
+    throw new Error("no error was thrown");
+  }
+
+  const logo = { filename: "logo.png", content: PNG };
+
+  it("refuses an attachment's unknown field, suggesting the field meant (an inline image does not become a plain attachment)", () => {
+    const html = '<img src="cid:logo">';
+    expect(failure({ ...valid, html, attachments: [{ ...logo, cid: "logo" }] }).message).toBe(
+      'Attachment "logo.png" has an unknown field: cid (did you mean contentId?).',
+    );
+    expect(failure({ ...valid, attachments: [{ ...logo, content_type: "image/png" }] }).message).toBe(
+      'Attachment "logo.png" has an unknown field: content_type (did you mean contentType?).',
+    );
+    expect(failure({ ...valid, attachments: [{ ...logo, contnet: "x", inline: true, size: 4 }] }).message).toBe(
+      'Attachment "logo.png" has unknown fields: contnet (did you mean content?), inline (did you mean disposition?), size.',
+    );
+  });
+
+  it("names an attachment without a file name by its index", () => {
+    expect(failure({ ...valid, attachments: [logo, { name: "b.txt", content: "x" }] }).message).toBe(
+      "The attachment at index 1 has an unknown field: name (did you mean filename?).",
+    );
+  });
+
+  it("refuses an address object's unknown field", () => {
+    expect(failure({ ...valid, to: { email: "bob@example.org", nmae: "Bob" } }).message).toBe(
+      'The to address "bob@example.org" has an unknown field: nmae (did you mean name?).',
+    );
+    expect(failure({ ...valid, cc: [{ address: "carol@example.org", name: "Carol" }] }).message).toBe(
+      "A cc address has an unknown field: address (did you mean email?).",
+    );
+  });
+
+  it("refuses a header entry's unknown field", () => {
+    expect(failure({ ...valid, headers: [{ name: "X-Tag", value: "a", priority: 1 }] }).message).toBe(
+      "The headers entry X-Tag has an unknown field: priority.",
+    );
+    expect(failure({ ...valid, headers: [{ key: "X-Tag", value: "a" }] }).message).toBe(
+      "The headers entry at index 0 has an unknown field: key (did you mean name?).",
+    );
+  });
+
+  it("suggests the field meant for a misspelt top-level field", () => {
+    expect(failure({ ...valid, reply_to: "help@example.com" }).message).toBe(
+      "EmailMessage.fromObject does not support these fields: reply_to (did you mean replyTo?).",
+    );
+  });
+
+  it("refuses headers the fields set: From, To, Cc, Bcc, Reply-To and Subject", () => {
+    const fields: Array<[string, string]> = [
+      ["From", "from"],
+      ["to", "to"],
+      ["CC", "cc"],
+      ["Bcc", "bcc"],
+      ["Reply-To", "replyTo"],
+      ["Subject", "subject"],
+    ];
+    for (const [name, field] of fields) {
+      expect(failure({ ...valid, headers: { [name]: "x@example.com" } }).message).toBe(
+        `The ${name} header is set from the ${field} field and cannot be given in headers.`,
+      );
+    }
+  });
+
+  it("refuses a header that may appear once given twice, whatever the case, and takes repeats of the others", () => {
+    const twice = (a: string, b: string, value: string): unknown => ({
+      ...valid,
+      headers: [
+        { name: a, value },
+        { name: b, value },
+      ],
+    });
+    expect(failure(twice("Message-ID", "message-id", "<a@example.com>")).message).toBe(
+      "The message-id header may appear only once in a message, and headers gives it more than once.",
+    );
+    expect(failure(twice("Date", "Date", "Mon, 1 Jan 2024 00:00:00 +0000")).message).toBe(
+      "The Date header may appear only once in a message, and headers gives it more than once.",
+    );
+    const message = EmailMessage.fromObject(twice("Comments", "Comments", "x") as EmailInit);
+    expect(message.getAll("Comments")).toEqual(["x", "x"]);
+  });
+});
+
+describe("null and undefined mean not given", () => {
+  const valid: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" };
+  const fromJson = (init: unknown): EmailMessage => EmailMessage.fromObject(init as EmailInit);
+
+  it("for the optional fields of the message, and for fields it does not have", () => {
+    const message = fromJson({
+      ...valid,
+      text: null,
+      html: "<p>Hello</p>",
+      cc: null,
+      bcc: undefined,
+      replyTo: null,
+      headers: null,
+      attachments: null,
+      tags: undefined,
+      metadata: null,
+    });
+    expect(message.getContentType()).toBe("text/html");
+    expect(message.keys()).toEqual(["From", "To", "Subject", "Content-Type", "Content-Transfer-Encoding", "MIME-Version"]);
+  });
+
+  it("for an address's name, and blank addresses in a list", () => {
+    const message = fromJson({ ...valid, from: { email: "ada@example.com", name: null }, to: [null, "bob@example.org", undefined] });
+    expect(message.get("From")).toBe("ada@example.com");
+    expect(message.get("To")).toBe("bob@example.org");
+  });
+
+  it("for header values, which leaves the header out, in both forms", () => {
+    const record = fromJson({ ...valid, headers: { "X-A": "1", "X-B": null, "X-C": undefined } });
+    const list = fromJson({ ...valid, headers: [{ name: "X-A", value: "1" }, null, { name: "X-B", value: null }] });
+    for (const message of [record, list]) {
+      expect(message.keys().filter((name) => name.startsWith("X-"))).toEqual(["X-A"]);
+    }
+  });
+
+  it("for an attachment's fields: content null beside a path, path null beside content, and the options", () => {
+    const file = path.join(dir, "report.csv");
+    const message = fromJson({
+      ...valid,
+      attachments: [
+        { filename: "report.csv", content: null, path: file, contentType: null, contentId: null, disposition: null, contentEncoding: null },
+        { filename: "note.txt", content: "a note\n", path: undefined, extra: undefined },
+        null,
+      ],
+    });
+    const parts = [...message.iterAttachments()];
+    expect(parts.map((part) => [part.getContentType(), part.getContentDisposition(), part.getContent()])).toEqual([
+      ["text/csv", "attachment", "a,b\n1,2\n"],
+      ["text/plain", "attachment", "a note\n"],
+    ]);
+  });
+
+  it("so that an attachment with neither content nor path given gets the contract's message", () => {
+    for (const attachment of [
+      { filename: "a.pdf", content: null },
+      { filename: "a.pdf", path: null },
+      { filename: "a.pdf", content: undefined, path: null },
+    ]) {
+      expect(() => fromJson({ ...valid, attachments: [attachment] })).toThrow('Attachment "a.pdf" requires content or path.');
+    }
   });
 });
 

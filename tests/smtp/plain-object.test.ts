@@ -116,6 +116,37 @@ describe("validation before any connection", () => {
     ["an attachment with nothing", { ...VALID, attachments: [{ filename: "a.pdf" }] }, 'Attachment "a.pdf" requires content or path.'],
     ["tags and metadata", { ...VALID, tags: [], metadata: {} }, "smtp does not support these EmailMessage fields: tags, metadata."],
     ["metadata only", { ...VALID, metadata: { a: 1 } }, "smtp does not support these EmailMessage fields: metadata."],
+    [
+      "an attachment's unknown field",
+      { ...VALID, attachments: [{ filename: "logo.png", content: "x", cid: "logo" }] },
+      'Attachment "logo.png" has an unknown field: cid (did you mean contentId?).',
+    ],
+    [
+      "an address object's unknown field",
+      { ...VALID, to: { address: "bob@example.org" } },
+      "A to address has an unknown field: address (did you mean email?).",
+    ],
+    [
+      "a header entry's unknown field",
+      { ...VALID, headers: [{ name: "X-A", value: "1", priority: 1 }] },
+      "The headers entry X-A has an unknown field: priority.",
+    ],
+    ["a To header", { ...VALID, headers: { To: "eve@example.org" } }, "The To header is set from the to field and cannot be given in headers."],
+    [
+      "a Message-ID given twice",
+      { ...VALID, headers: [{ name: "Message-ID", value: "<a@example.com>" }, { name: "Message-ID", value: "<b@example.com>" }] },
+      "The Message-ID header may appear only once in a message, and headers gives it more than once.",
+    ],
+    [
+      "an attachment with content and path",
+      { ...VALID, attachments: [{ filename: "a.txt", content: "x", path: "/tmp/a.txt" }] },
+      'Attachment "a.txt" has both content and path; give one of them.',
+    ],
+    [
+      "base64 for bytes",
+      { ...VALID, attachments: [{ filename: "a.bin", content: new Uint8Array(1), contentEncoding: "base64" }] },
+      'The contentEncoding "base64" of attachment "a.bin" applies to string content only.',
+    ],
   ];
 
   for (const [what, init, message] of cases) {
@@ -225,6 +256,52 @@ describe("field shapes", () => {
       { contentType: "application/json", disposition: "attachment", filename: "blob.json", cid: null, content: b64('{"a":1}') },
       { contentType: "application/pdf", disposition: "attachment", filename: "invoice.pdf", cid: null, content: b64("%PDF-1.4 invoice\n") },
     ]);
+  });
+
+  it("sends an ArrayBuffer attachment byte for byte", async () => {
+    const s = await server();
+    const bytes = new Uint8Array(256).map((_, i) => 255 - i);
+    const buffer = bytes.buffer.slice(0);
+    await send({ ...VALID, attachments: [{ filename: "all-bytes.bin", content: buffer }] }, to(s));
+    const [parsed] = parse(s.messages[0]!.data);
+    expect(parsed!.parts[1]).toEqual({
+      contentType: "application/octet-stream",
+      disposition: "attachment",
+      filename: "all-bytes.bin",
+      cid: null,
+      content: `base64:${Buffer.from(bytes).toString("base64")}`,
+    });
+    expect(new Uint8Array(buffer)).toEqual(bytes);
+  });
+
+  it("sends an attachment with a contentId and disposition \"attachment\" under multipart/mixed, not with the html", async () => {
+    const s = await server();
+    await send(
+      { ...VALID, html: "<p>chart attached</p>\n", attachments: [{ filename: "chart.png", content: PNG, contentId: "chart", disposition: "attachment" }] },
+      to(s),
+    );
+    const [parsed] = parse(s.messages[0]!.data);
+    expect(parsed!.structure).toEqual(["multipart/mixed", "  multipart/alternative", "    text/plain", "    text/html", "  image/png"]);
+    expect(parsed!.parts[2]).toEqual({
+      contentType: "image/png",
+      disposition: "attachment",
+      filename: "chart.png",
+      cid: "<chart>",
+      content: `base64:${PNG.toString("base64")}`,
+    });
+  });
+
+  it("sends an object parsed from JSON, its nulls and undefined fields taken as not given", async () => {
+    const s = await server();
+    const init = JSON.parse(
+      JSON.stringify({ ...VALID, cc: null, html: null, headers: { "X-Source": "json", "X-Empty": null }, attachments: [{ filename: "a.txt", content: "a\n", path: null }] }),
+    ) as EmailInit;
+    const result = await send({ ...init, tags: undefined } as EmailInit, to(s));
+    expect(result.accepted).toEqual(["bob@example.org"]);
+    const [parsed] = parse(s.messages[0]!.data);
+    expect(parsed!.headers.filter(([k]) => k.startsWith("X-"))).toEqual([["X-Source", "json"]]);
+    expect(parsed!.structure).toEqual(["multipart/mixed", "  text/plain", "  text/plain"]);
+    expect(parsed!.parts[1]?.content).toBe("a\n");
   });
 
   it("reads a path attachment when sending, not before", async () => {
