@@ -144,55 +144,127 @@ export function isEmailInit(value: unknown): value is EmailInit {
 // Content types
 
 /**
- * The file name extensions {@link guessContentType} knows, each with the type Python's
- * built-in `mimetypes` table gives it, except three that Python 3.11 gets wrong or lacks:
- * `js` is `text/javascript` (RFC 9239; Python 3.12 agrees), `ics` is `text/calendar`
- * (RFC 5545, section 8.1) and `gz` is `application/gzip` (RFC 6713).
+ * The file name extensions {@link guessContentType} knows. Where Python 3.11's built-in
+ * `mimetypes` table knows an extension too, the type is Python's, except:
+ * - `js`, `mjs`: `text/javascript` (RFC 9239, section 6; Python 3.12 agrees), not the
+ *   obsolete `application/javascript`;
+ * - `vcf`: `text/vcard` (RFC 6350, section 10.1), not the unregistered `text/x-vcard`;
+ * - `tgz`: `application/gzip` (RFC 6713): the bytes are gzip. Python answers
+ *   `application/x-tar` with the encoding `gzip` on the side, which an attachment has no
+ *   header to carry.
+ * Python's `eml`, `mht`, `mhtml` and `nws` (`message/rfc822`) are left out: an attachment
+ * here cannot be `message/*` (it would have to be a parsed message), so such a file goes
+ * as `application/octet-stream`. Python lacks the Office Open XML and OpenDocument types,
+ * `ics`, `md`, `yaml`, `log`, the compressed archives, `ogg`, `flac`, `m4a`, `mkv` and
+ * the fonts; those are the IANA registrations (or the common `x-` types where none exists).
  */
 const CONTENT_TYPES: Readonly<Record<string, string>> = Object.freeze({
+  // Text
   txt: "text/plain",
+  log: "text/plain",
   htm: "text/html",
   html: "text/html",
   css: "text/css",
   csv: "text/csv",
+  tsv: "text/tab-separated-values",
   ics: "text/calendar",
+  vcf: "text/vcard",
+  md: "text/markdown",
+  markdown: "text/markdown",
   js: "text/javascript",
-  json: "application/json",
+  mjs: "text/javascript",
   xml: "text/xml",
+  vtt: "text/vtt",
+  json: "application/json",
+  yaml: "application/yaml",
+  yml: "application/yaml",
+  rtf: "application/rtf",
+  // Documents
   pdf: "application/pdf",
-  zip: "application/zip",
-  gz: "application/gzip",
+  ps: "application/postscript",
+  eps: "application/postscript",
   doc: "application/msword",
+  dot: "application/msword",
   xls: "application/vnd.ms-excel",
   ppt: "application/vnd.ms-powerpoint",
+  pps: "application/vnd.ms-powerpoint",
+  pot: "application/vnd.ms-powerpoint",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  odt: "application/vnd.oasis.opendocument.text",
+  ods: "application/vnd.oasis.opendocument.spreadsheet",
+  odp: "application/vnd.oasis.opendocument.presentation",
+  epub: "application/epub+zip",
+  // Archives
+  zip: "application/zip",
+  gz: "application/gzip",
+  tgz: "application/gzip",
+  tar: "application/x-tar",
+  bz2: "application/x-bzip2",
+  xz: "application/x-xz",
+  "7z": "application/x-7z-compressed",
+  rar: "application/vnd.rar",
+  // Images
   png: "image/png",
   jpg: "image/jpeg",
   jpeg: "image/jpeg",
+  jpe: "image/jpeg",
   gif: "image/gif",
   bmp: "image/bmp",
   svg: "image/svg+xml",
   webp: "image/webp",
+  avif: "image/avif",
+  heic: "image/heic",
+  heif: "image/heif",
   ico: "image/vnd.microsoft.icon",
   tif: "image/tiff",
   tiff: "image/tiff",
+  // Audio
   mp3: "audio/mpeg",
   wav: "audio/x-wav",
+  m4a: "audio/mp4",
+  aac: "audio/aac",
+  ogg: "audio/ogg",
+  oga: "audio/ogg",
+  opus: "audio/opus",
+  flac: "audio/flac",
+  mid: "audio/midi",
+  midi: "audio/midi",
+  aif: "audio/x-aiff",
+  aiff: "audio/x-aiff",
+  // Video
   mp4: "video/mp4",
+  m4v: "video/mp4",
   mpeg: "video/mpeg",
+  mpg: "video/mpeg",
+  mov: "video/quicktime",
+  qt: "video/quicktime",
+  webm: "video/webm",
+  avi: "video/x-msvideo",
+  ogv: "video/ogg",
+  mkv: "video/x-matroska",
+  // Fonts (RFC 8081)
+  woff: "font/woff",
+  woff2: "font/woff2",
+  ttf: "font/ttf",
+  otf: "font/otf",
 });
 
 /** The extensions {@link guessContentType} knows (lower case, without the dot). */
 export const KNOWN_EXTENSIONS: readonly string[] = Object.freeze(Object.keys(CONTENT_TYPES));
 
 /**
- * The content type of a file, from its name's extension (case-insensitive), with Python's
- * `mimetypes` answers for a small built-in table: txt, htm, html, css, csv, ics, js, json,
- * xml, pdf, zip, gz, doc, xls, ppt, png, jpg, jpeg, gif, bmp, svg, webp, ico, tif, tiff,
- * mp3, wav, mp4, mpeg (for ics, js and gz, the RFCs' types; Python 3.11 has none for ics
- * and gz, and application/javascript for js). Anything else is `application/octet-stream`.
+ * The content type of a file, from its name's extension (case-insensitive), for the
+ * common kinds of attachment listed in {@link KNOWN_EXTENSIONS}: text, documents
+ * (PDF, Microsoft Office old and new, OpenDocument), archives, images, audio, video and
+ * fonts. Where Python's built-in `mimetypes` table knows the extension, the answer is
+ * Python's, except the RFCs' `text/javascript` for js and mjs, `text/vcard` for vcf and
+ * `application/gzip` for tgz. Anything else is `application/octet-stream`.
  *
  * @example
  * guessContentType("Report.PDF") // "application/pdf"
+ * guessContentType("minutes.docx") // "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
  */
 export function guessContentType(filename: string): string {
   const dot = filename.lastIndexOf(".");
