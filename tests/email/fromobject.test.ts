@@ -318,19 +318,22 @@ describe("building a message from a plain object, compared with Python", () => {
   });
 });
 
-describe("the validation contract", () => {
-  const valid: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" };
+/** A message that passes validation. */
+const valid: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" };
 
-  function failure(init: unknown): EmailValidationError {
-    try {
-      EmailMessage.fromObject(init as EmailInit);
-    } catch (error) {
-      expect(error).toBeInstanceOf(EmailValidationError);
-      return error as EmailValidationError;
-    }
-    throw new Error("no error was thrown");
+/** The EmailValidationError fromObject throws for `init`. */
+function failure(init: unknown): EmailValidationError {
+  try {
+    EmailMessage.fromObject(init as EmailInit);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EmailValidationError);
+    expect((error as EmailValidationError).code).toBe("validation_error");
+    return error as EmailValidationError;
   }
+  throw new Error("no error was thrown");
+}
 
+describe("the validation contract", () => {
   it("requires a from address", () => {
     for (const from of [undefined, "", "   ", []]) {
       const error = failure({ ...valid, from });
@@ -433,19 +436,6 @@ describe("the validation contract", () => {
 });
 
 describe("refusing what would otherwise be dropped", () => {
-  const valid: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" };
-
-  function failure(init: unknown): EmailValidationError {
-    try {
-      EmailMessage.fromObject(init as EmailInit);
-    } catch (error) {
-      expect(error).toBeInstanceOf(EmailValidationError);
-      expect((error as EmailValidationError).code).toBe("validation_error");
-      return error as EmailValidationError;
-    }
-    throw new Error("no error was thrown");
-  }
-
   const logo = { filename: "logo.png", content: PNG };
 
   it("refuses an attachment's unknown field, suggesting the field meant (an inline image does not become a plain attachment)", () => {
@@ -527,7 +517,6 @@ describe("refusing what would otherwise be dropped", () => {
 });
 
 describe("null and undefined mean not given", () => {
-  const valid: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Hi", text: "Hello\n" };
   const fromJson = (init: unknown): EmailMessage => EmailMessage.fromObject(init as EmailInit);
 
   it("for the optional fields of the message, and for fields it does not have", () => {
