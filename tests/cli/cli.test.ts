@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -248,6 +249,33 @@ describe("mailport debug-server", () => {
     const result = await other.stop("SIGINT");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("stopped (SIGINT)");
+  });
+
+  it("stops on Ctrl-C with a client still connected, closing its connection", async () => {
+    const other = await startServerProcess(["--quiet"]);
+    // allowHalfOpen: the client never closes its side, as a stuck client would not.
+    const client = net.connect({ host: "127.0.0.1", port: other.port, allowHalfOpen: true });
+    let received = "";
+    const replied = (pattern: RegExp): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (!pattern.test(received)) return;
+          client.off("data", check);
+          resolve();
+        };
+        client.on("data", check);
+      });
+    client.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    const ended = new Promise<void>((resolve) => client.once("end", resolve));
+    await replied(/^220 /);
+    client.write("EHLO client.example\r\n");
+    await replied(/\r\n250 [^\r\n]*\r\n$/);
+    const result = await other.stop("SIGINT");
+    await ended;
+    client.destroy();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("stopped (SIGINT)");
+    expect(received).toMatch(/\r\n421 [^\r\n]*\r\n$/);
   });
 
   it("reports a port in use in one line", async () => {
