@@ -4,8 +4,8 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { extractRecipients, extractSender, messageFromBytes, send, type SendResult } from "../index.js";
+import { parseCommandLine, parsePort, parseSeconds } from "./arguments.js";
 import { CliError, UsageError } from "./errors.js";
 import { promptPassword } from "./password.js";
 
@@ -50,44 +50,30 @@ export interface SendArguments {
   readonly help: boolean;
 }
 
-function parseNumber(value: string | undefined, what: string, test: (n: number) => boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (value.trim() === "" || !test(number)) throw new UsageError(`${what} must be ${what === "--port" ? "an integer from 1 to 65535" : "a positive number"}, got ${JSON.stringify(value)}`);
-  return number;
-}
-
 /**
  * Reads the arguments that follow `mailport send`.
  * @throws UsageError for an unknown option, a missing or bad value, `--tls` with
  *   `--starttls`, `--password-env` without `--user`, or more than one file
  */
 export function parseSendArguments(argv: readonly string[]): SendArguments {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        tls: { type: "boolean" },
-        starttls: { type: "boolean" },
-        ca: { type: "string" },
-        user: { type: "string" },
-        "password-env": { type: "string" },
-        password: { type: "string" },
-        from: { type: "string" },
-        to: { type: "string", multiple: true },
-        timeout: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad command line");
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      host: { type: "string" },
+      port: { type: "string" },
+      tls: { type: "boolean" },
+      starttls: { type: "boolean" },
+      ca: { type: "string" },
+      user: { type: "string" },
+      "password-env": { type: "string" },
+      password: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string", multiple: true },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    true,
+  );
   const help = values.help === true;
   if (values.password !== undefined) {
     throw new UsageError("passwords are not taken from the command line; use --password-env VARIABLE or the prompt");
@@ -99,7 +85,7 @@ export function parseSendArguments(argv: readonly string[]): SendArguments {
   if (positionals.length > 1) throw new UsageError(`one message at a time, got ${positionals.length} files`);
   return {
     host: values.host ?? "127.0.0.1",
-    port: parseNumber(values.port, "--port", (n) => Number.isInteger(n) && n >= 1 && n <= 65535),
+    port: values.port === undefined ? undefined : parsePort(values.port, 1),
     tls: values.tls === true,
     starttls: values.starttls === true,
     ca: values.ca,
@@ -107,7 +93,7 @@ export function parseSendArguments(argv: readonly string[]): SendArguments {
     passwordEnv: values["password-env"],
     from: values.from,
     to: values.to ?? [],
-    timeout: parseNumber(values.timeout, "--timeout", (n) => Number.isFinite(n) && n > 0),
+    timeout: values.timeout === undefined ? undefined : parseSeconds(values.timeout, "--timeout"),
     file: positionals[0] ?? "-",
     help,
   };

@@ -172,6 +172,12 @@ describe("mailport send errors", () => {
     expect(result.stderr).toContain("--frobnicate");
   });
 
+  it("refuses a port that is not a plain decimal number, in one line with exit status 2", async () => {
+    const result = await mailport(["send", "--port", "0x19", path.join(dir, "message.eml")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('mailport send: --port must be a whole number from 1 to 65535, got "0x19" (mailport send --help shows the options)\n');
+  });
+
   it("refuses --tls with --starttls", async () => {
     const result = await mailport(["send", "--tls", "--starttls", "x.eml"]);
     expect(result.code).toBe(2);
@@ -276,6 +282,12 @@ describe("mailport debug-server", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("stopped (SIGINT)");
     expect(received).toMatch(/\r\n421 [^\r\n]*\r\n$/);
+  });
+
+  it("refuses a negative port in one line with exit status 2", async () => {
+    const result = await mailport(["debug-server", "--port", "-1"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('mailport debug-server: --port must be a whole number from 0 to 65535, got "-1" (mailport debug-server --help shows the options)\n');
   });
 
   it("reports a port in use in one line", async () => {
