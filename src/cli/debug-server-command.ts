@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startDebugServer } from "./debug-server.js";
 import { parseCommandLine, parsePort } from "./arguments.js";
 import { CliError, UsageError } from "./errors.js";
+import { readUserFile } from "./files.js";
 
 /** The help text of `mailport debug-server`. */
 export const DEBUG_SERVER_HELP = `Usage: mailport debug-server [options]
@@ -75,14 +75,6 @@ export function parseDebugServerArguments(argv: readonly string[]): DebugServerA
   };
 }
 
-async function readPemFile(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError(`cannot read the ${what} ${file}: ${(error as Error).message}`);
-  }
-}
-
 /**
  * Runs `mailport debug-server` until SIGINT or SIGTERM, then closes the server.
  * @returns the exit status (0 after a clean stop)
@@ -96,7 +88,7 @@ export async function runDebugServer(argv: readonly string[]): Promise<number> {
   }
   const certificate =
     args.cert !== undefined && args.key !== undefined
-      ? { cert: await readPemFile(args.cert, "certificate"), key: await readPemFile(args.key, "key") }
+      ? { cert: (await readUserFile(args.cert, "the certificate")).toString("utf8"), key: (await readUserFile(args.key, "the key")).toString("utf8") }
       : undefined;
   const out = (text: string): boolean => process.stdout.write(text);
   let server;

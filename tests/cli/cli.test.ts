@@ -90,15 +90,33 @@ describe("mailport send to mailport debug-server", () => {
   });
 });
 
-/** Runs `mailport <args>` on a pseudo-terminal (Python's pty module), typing `answer` at the password prompt. */
-function mailportOnTerminal(args: readonly string[], answer: string): { output: string; code: number } {
+/**
+ * Runs `mailport <args>` with a pseudo-terminal (Python's pty module) as its controlling
+ * terminal, and as its standard input too unless `stdin` is given (then standard input is
+ * a pipe that carries it). Each step waits for its text in the output and then types.
+ */
+function mailportOnTerminal(
+  args: readonly string[],
+  steps: ReadonlyArray<readonly [waitFor: string, type: string]>,
+  stdin?: string | Buffer,
+): { output: string; code: number } {
   const script = String.raw`
-import json, os, pty, select, sys, time
-args, answer = json.load(sys.stdin)
+import base64, json, os, pty, select, sys, time
+args, steps, stdin = json.load(sys.stdin)
+if stdin is not None:
+    read_end, write_end = os.pipe()
 pid, fd = pty.fork()
 if pid == 0:
+    if stdin is not None:
+        os.dup2(read_end, 0)
+        os.close(read_end)
+        os.close(write_end)
     os.execvp(args[0], args)
-out, typed, deadline = b"", False, time.time() + 20
+if stdin is not None:
+    os.close(read_end)
+    os.write(write_end, base64.b64decode(stdin))
+    os.close(write_end)
+out, seen, deadline = b"", 0, time.time() + 20
 while time.time() < deadline:
     ready, _, _ = select.select([fd], [], [], 0.2)
     if not ready:
@@ -110,25 +128,49 @@ while time.time() < deadline:
     if not data:
         break
     out += data
-    if not typed and b"Password for " in out:
-        os.write(fd, answer.encode() + b"\r")
-        typed = True
+    while steps and out.find(steps[0][0].encode(), seen) >= 0:
+        seen = out.find(steps[0][0].encode(), seen) + len(steps[0][0])
+        os.write(fd, steps.pop(0)[1].encode())
 _, status = os.waitpid(pid, 0)
 print(json.dumps({"output": out.decode("utf-8", "replace"), "code": os.waitstatus_to_exitcode(status)}))
 `;
   const command = [process.execPath, "--import", "tsx", path.join(ROOT, "src/cli/main.ts"), ...args];
-  const result = spawnSync("python3", ["-c", script], { input: JSON.stringify([command, answer]), encoding: "utf8", cwd: ROOT });
+  const input = JSON.stringify([command, steps, stdin === undefined ? null : Buffer.from(stdin).toString("base64")]);
+  const result = spawnSync("python3", ["-c", script], { input, encoding: "utf8", cwd: ROOT });
   if (result.status !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout) as { output: string; code: number };
 }
 
 describe("mailport send on a terminal", () => {
   it("asks for the password without echoing it, and logs in", async () => {
-    const { output, code } = mailportOnTerminal(["send", "--port", String(server.port), "--user", "ada-tty", path.join(dir, "message.eml")], "typed-secret");
+    const { output, code } = mailportOnTerminal(["send", "--port", String(server.port), "--user", "ada-tty", path.join(dir, "message.eml")], [["Password for ada-tty: ", "typed-secret\r"]]);
     expect(code).toBe(0);
     expect(output).toContain("Password for ada-tty: ");
     expect(output).not.toContain("typed-secret");
     await server.waitFor(/login: ada-tty, TLS: no/);
+  });
+
+  it("asks on the terminal when the message comes from standard input", async () => {
+    const { output, code } = mailportOnTerminal(["send", "--port", String(server.port), "--user", "ada-pipe", "-"], [["Password for ada-pipe: ", "piped-secret\r"]], MESSAGE);
+    expect(output).not.toContain("piped-secret");
+    expect(code).toBe(0);
+    await server.waitFor(new RegExp(`login: ada-pipe, TLS: no\\nsize: ${MESSAGE.length} bytes, SHA-256: ${sha256(MESSAGE)}`));
+  });
+
+  it("ends with exit status 130 on Ctrl-C at the prompt, sending nothing", () => {
+    const { output, code } = mailportOnTerminal(["send", "--port", String(server.port), "--user", "ada-interrupted", "-"], [["Password for ada-interrupted: ", "\u0003"]], MESSAGE);
+    expect(code).toBe(130);
+    expect(output).toContain("mailport send: interrupted");
+    expect(server.output()).not.toContain("ada-interrupted");
+  });
+
+  it("says it reads the message from the terminal, and how to end it", async () => {
+    const marker = `typed-${Date.now()}`;
+    const typed = `From: ${marker}@example.com\rTo: b@example.org\rSubject: typed\r\rhello\r\u0004`;
+    const { output, code } = mailportOnTerminal(["send", "--port", String(server.port)], [["end it with Ctrl-D", typed]]);
+    expect(output).toContain("mailport send: reading the message from standard input; end it with Ctrl-D");
+    expect(code).toBe(0);
+    await server.waitFor(new RegExp(`MAIL FROM: <${marker}@example.com>`));
   });
 });
 
@@ -204,10 +246,17 @@ describe("mailport send errors", () => {
     expect(result.stderr).toBe("mailport send: the environment variable MAILPORT_SURELY_UNSET_1234 is not set\n");
   });
 
-  it("will not ask for a password when standard input is not a terminal", async () => {
-    const result = await mailport(["send", "--port", String(server.port), "--user", "ada", path.join(dir, "message.eml")]);
+  it("says so when there is no terminal to ask for the password on", async () => {
+    // mailport() runs the command in a session of its own, without a controlling terminal.
+    const result = await mailport(["send", "--port", String(server.port), "--user", "ada", "-"], { input: MESSAGE });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe("mailport send: no password: standard input is not a terminal; pass --password-env VARIABLE\n");
+    expect(result.stderr).toBe("mailport send: no password: there is no terminal to ask for it on; pass --password-env VARIABLE\n");
+  });
+
+  it("reports a CA file it cannot read in one line", async () => {
+    const result = await mailport(["send", "--tls", "--ca", path.join(dir, "nope.pem"), "--port", String(server.port), path.join(dir, "message.eml")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`mailport send: cannot read the CA file ${path.join(dir, "nope.pem")}: no such file\n`);
   });
 
   it("reports a refused connection as one line naming the error class", async () => {
