@@ -283,6 +283,13 @@ describe("mailport --help", () => {
     expect(result.stdout).toContain("Usage: mailport debug-server");
   });
 
+  it("shows the options of a command for mailport help COMMAND", async () => {
+    const result = await mailport(["help", "send"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Usage: mailport send");
+    expect(result.stdout).toContain("--password-env");
+  });
+
   it("lists the commands, and refuses an unknown one", async () => {
     expect((await mailport(["--help"])).stdout).toContain("debug-server");
     const result = await mailport(["frobnicate"]);
