@@ -11,6 +11,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSmtpServer } from "../peers/smtp-server.js";
 import { mailport, ROOT, startServerProcess, type ServerProcess } from "./run.js";
 
 const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
@@ -76,6 +77,21 @@ describe("mailport send to mailport debug-server", () => {
     const result = await mailport(["send", "--port", String(server.port), path.join(dir, "lf.eml")]);
     expect(result.code).toBe(0);
     await server.waitFor(new RegExp(`SHA-256: ${sha256(lf.toString("latin1").replace(/\n/g, "\r\n"))}`));
+  });
+
+  it("exits with status 3 when the server refuses some recipients, naming them", async () => {
+    const peer = await startSmtpServer({ refuse: ["nobody@example.org"], authOptional: true, hideSTARTTLS: true });
+    try {
+      const result = await mailport([
+        "send", "--port", String(peer.port), "--to", "charles@example.org", "--to", "nobody@example.org", path.join(dir, "message.eml"),
+      ]);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/^mailport send: recipient refused: nobody@example\.org: 550 [^\n]*\n$/);
+      expect(result.stdout).toMatch(/^sent to 1 of 2 recipients: 250 /);
+      expect(peer.messages.map((message) => message.rcptTo)).toEqual([["charles@example.org"]]);
+    } finally {
+      await peer.close();
+    }
   });
 
   it("logs in with the password from --password-env, and never prints it", async () => {
@@ -180,6 +196,19 @@ describe("mailport send over TLS", () => {
     try {
       const [, certFile] = (await tlsServer.waitFor(/self-signed certificate: (\S+)/)) as unknown as [string, string];
       const result = await mailport(["send", "--tls", "--ca", certFile, "--port", String(tlsServer.port), path.join(dir, "message.eml")]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      await tlsServer.waitFor(new RegExp(`TLS: yes\\nsize: ${MESSAGE.length} bytes, SHA-256: ${sha256(MESSAGE)}`));
+    } finally {
+      await tlsServer.stop();
+    }
+  });
+
+  it("sends with --starttls to debug-server --starttls, over TLS", async () => {
+    const tlsServer = await startServerProcess(["--starttls", "--quiet"]);
+    try {
+      const [, certFile] = (await tlsServer.waitFor(/self-signed certificate: (\S+)/)) as unknown as [string, string];
+      const result = await mailport(["send", "--starttls", "--ca", certFile, "--port", String(tlsServer.port), path.join(dir, "message.eml")]);
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       await tlsServer.waitFor(new RegExp(`TLS: yes\\nsize: ${MESSAGE.length} bytes, SHA-256: ${sha256(MESSAGE)}`));
