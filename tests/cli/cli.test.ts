@@ -191,24 +191,11 @@ describe("mailport send on a terminal", () => {
 });
 
 describe("mailport send over TLS", () => {
-  it("sends with --tls to debug-server --tls, trusting the certificate it printed", async () => {
-    const tlsServer = await startServerProcess(["--tls", "--quiet"]);
+  it.each(["--tls", "--starttls"])("sends with %s to debug-server started with the same option, trusting the certificate it printed", async (mode) => {
+    const tlsServer = await startServerProcess([mode, "--quiet"]);
     try {
       const [, certFile] = (await tlsServer.waitFor(/self-signed certificate: (\S+)/)) as unknown as [string, string];
-      const result = await mailport(["send", "--tls", "--ca", certFile, "--port", String(tlsServer.port), path.join(dir, "message.eml")]);
-      expect(result.stderr).toBe("");
-      expect(result.code).toBe(0);
-      await tlsServer.waitFor(new RegExp(`TLS: yes\\nsize: ${MESSAGE.length} bytes, SHA-256: ${sha256(MESSAGE)}`));
-    } finally {
-      await tlsServer.stop();
-    }
-  });
-
-  it("sends with --starttls to debug-server --starttls, over TLS", async () => {
-    const tlsServer = await startServerProcess(["--starttls", "--quiet"]);
-    try {
-      const [, certFile] = (await tlsServer.waitFor(/self-signed certificate: (\S+)/)) as unknown as [string, string];
-      const result = await mailport(["send", "--starttls", "--ca", certFile, "--port", String(tlsServer.port), path.join(dir, "message.eml")]);
+      const result = await mailport(["send", mode, "--ca", certFile, "--port", String(tlsServer.port), path.join(dir, "message.eml")]);
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       await tlsServer.waitFor(new RegExp(`TLS: yes\\nsize: ${MESSAGE.length} bytes, SHA-256: ${sha256(MESSAGE)}`));
