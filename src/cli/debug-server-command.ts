@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startDebugServer } from "./debug-server.js";
 import { parseCommandLine, parsePort } from "./arguments.js";
+import { startDebugServer } from "./debug-server.js";
 import { CliError, UsageError } from "./errors.js";
 import { readUserFile } from "./files.js";
 

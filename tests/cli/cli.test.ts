@@ -180,13 +180,17 @@ describe("mailport send on a terminal", () => {
     expect(server.output()).not.toContain("ada-interrupted");
   });
 
-  it("says it reads the message from the terminal, and how to end it", async () => {
+  it("says it reads the message from the terminal, and how to end it, then asks for the password", async () => {
     const marker = `typed-${Date.now()}`;
     const typed = `From: ${marker}@example.com\rTo: b@example.org\rSubject: typed\r\rhello\r\u0004`;
-    const { output, code } = mailportOnTerminal(["send", "--port", String(server.port)], [["end it with Ctrl-D", typed]]);
+    const { output, code } = mailportOnTerminal(
+      ["send", "--port", String(server.port), "--user", "ada-typed"],
+      [["end it with Ctrl-D", typed], ["Password for ada-typed: ", "typed-secret\r"]],
+    );
     expect(output).toContain("mailport send: reading the message from standard input; end it with Ctrl-D");
+    expect(output).not.toContain("typed-secret");
     expect(code).toBe(0);
-    await server.waitFor(new RegExp(`MAIL FROM: <${marker}@example.com>`));
+    await server.waitFor(new RegExp(`MAIL FROM: <${marker}@example.com>[^]*login: ada-typed`));
   });
 });
 
