@@ -29,7 +29,8 @@ interface SelfsignedModule {
 export async function selfSignedCertificate(): Promise<CertificatePair> {
   let module: SelfsignedModule;
   try {
-    // A development dependency: an installed mailport may not have it.
+    // A dependency of mailport, loaded only when a certificate is to be made: it brings
+    // in a whole X.509 library that plain runs and the library itself never need.
     const name = "selfsigned";
     module = (await import(name)) as SelfsignedModule;
   } catch {

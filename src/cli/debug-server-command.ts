@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine, parsePort } from "./arguments.js";
 import { startDebugServer } from "./debug-server.js";
 import { CliError, UsageError } from "./errors.js";
+import { readUserFile } from "./files.js";
 
 /** The help text of `mailport debug-server`. */
 export const DEBUG_SERVER_HELP = `Usage: mailport debug-server [options]
@@ -46,31 +46,21 @@ export interface DebugServerArguments {
  * @throws UsageError for an unknown option, a bad port, or `--cert` without `--key`
  */
 export function parseDebugServerArguments(argv: readonly string[]): DebugServerArguments {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        tls: { type: "boolean" },
-        starttls: { type: "boolean" },
-        cert: { type: "string" },
-        key: { type: "string" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad command line");
-  }
-  const { values } = parsed;
-  const port = values.port === undefined ? 1025 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || values.port?.trim() === "") {
-    throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
-  }
+  const { values } = parseCommandLine(
+    argv,
+    {
+      host: { type: "string" },
+      port: { type: "string" },
+      tls: { type: "boolean" },
+      starttls: { type: "boolean" },
+      cert: { type: "string" },
+      key: { type: "string" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    false,
+  );
+  const port = values.port === undefined ? 1025 : parsePort(values.port, 0);
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError("--cert and --key go together");
   if (values.tls && values.starttls) throw new UsageError("--tls and --starttls exclude each other");
   return {
@@ -83,14 +73,6 @@ export function parseDebugServerArguments(argv: readonly string[]): DebugServerA
     quiet: values.quiet === true,
     help: values.help === true,
   };
-}
-
-async function readPemFile(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError(`cannot read the ${what} ${file}: ${(error as Error).message}`);
-  }
 }
 
 /**
@@ -106,7 +88,7 @@ export async function runDebugServer(argv: readonly string[]): Promise<number> {
   }
   const certificate =
     args.cert !== undefined && args.key !== undefined
-      ? { cert: await readPemFile(args.cert, "certificate"), key: await readPemFile(args.key, "key") }
+      ? { cert: (await readUserFile(args.cert, "the certificate")).toString("utf8"), key: (await readUserFile(args.key, "the key")).toString("utf8") }
       : undefined;
   const out = (text: string): boolean => process.stdout.write(text);
   let server;

@@ -46,7 +46,10 @@ export interface DebugServer {
   readonly certificate: string | undefined;
   /** Every message received so far, in order. */
   readonly messages: readonly ReceivedMessage[];
-  /** Stops listening, ends open connections, and resolves when the server is closed. */
+  /**
+   * Stops listening, closes the connections still open a second later (with a 421 reply),
+   * and resolves when every connection is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -132,7 +135,17 @@ export async function startDebugServer(options: DebugServerOptions = {}): Promis
     certificate: certificate?.cert,
     messages,
     close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => server.close(() => resolve()));
+      closing ??= new Promise<void>((resolve) => {
+        // No connection starts after this, so these are all that can still be open.
+        const open = [...server.connections];
+        server.server.once("close", () => resolve());
+        // After closeTimeout, smtp-server answers 421 to the connections still open and
+        // ends them, then waits up to 5 seconds for each client to close its side, which
+        // would keep the process alive. Close them once the 421 is written instead.
+        server.close(() => {
+          for (const connection of open) connection._socket.destroySoon();
+        });
+      });
       return closing;
     },
   };

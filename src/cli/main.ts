@@ -7,9 +7,9 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SMTPException } from "../index.js";
-import { runDebugServer } from "./debug-server-command.js";
+import { DEBUG_SERVER_HELP, runDebugServer } from "./debug-server-command.js";
 import { CliError, UsageError } from "./errors.js";
-import { runSend } from "./send-command.js";
+import { runSend, SEND_HELP } from "./send-command.js";
 
 /** The help text of `mailport`. */
 export const MAIN_HELP = `Usage: mailport <command> [options]
@@ -18,7 +18,24 @@ Commands:
   send           send a raw message file (or standard input) to an SMTP server
   debug-server   run an SMTP server that prints what it receives
 
-mailport <command> --help shows the options of a command.`;
+mailport <command> --help (or mailport help <command>) shows the options of a command.`;
+
+const COMMAND_HELP: Readonly<Record<string, string>> = { send: SEND_HELP, "debug-server": DEBUG_SERVER_HELP };
+
+function unknownCommand(command: string): UsageError {
+  return new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMAND_HELP).join(" and ")}`);
+}
+
+/**
+ * The help text `mailport help [COMMAND]` prints.
+ * @throws UsageError for an unknown command
+ */
+function helpOf(command: string | undefined): string {
+  if (command === undefined) return MAIN_HELP;
+  const help = COMMAND_HELP[command];
+  if (help === undefined) throw unknownCommand(command);
+  return help;
+}
 
 /** The one line printed for an error that ends the command. */
 export function describeError(command: string, error: unknown): string {
@@ -44,15 +61,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       case undefined:
       case "-h":
       case "--help":
-      case "help":
         process.stdout.write(`${MAIN_HELP}\n`);
         return command === undefined ? 2 : 0;
+      case "help":
+        process.stdout.write(`${helpOf(rest[0])}\n`);
+        return 0;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are send and debug-server`);
+        throw unknownCommand(command);
     }
   } catch (error) {
     const line = describeError(command ?? "", error);
-    const hint = error instanceof UsageError && command !== undefined && ["send", "debug-server"].includes(command)
+    const hint = error instanceof UsageError && command !== undefined && COMMAND_HELP[command] !== undefined
       ? ` (mailport ${command} --help shows the options)`
       : "";
     process.stderr.write(`${line}${hint}\n`);

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { extractRecipients, extractSender, messageFromBytes, send, type SendResult } from "../index.js";
+import { parseCommandLine, parsePort, parseSeconds } from "./arguments.js";
 import { CliError, UsageError } from "./errors.js";
-import { promptPassword } from "./password.js";
+import { readUserFile } from "./files.js";
+import { Terminal } from "./password.js";
 
 /** The help text of `mailport send`. */
 export const SEND_HELP = `Usage: mailport send [options] [FILE.eml | -]
@@ -23,7 +23,8 @@ Options:
   --ca FILE           also trust the certificates in this PEM file
   --user U            log in as U
   --password-env VAR  read the password from the environment variable VAR
-                      (with --user and no --password-env, the password is asked for)
+                      (with --user and no --password-env, the password is asked for
+                      on the terminal, even when the message comes from standard input)
   --from A            the envelope sender (default: the Sender or From header)
   --to A              an envelope recipient; repeat for more
                       (default: the To, Cc and Bcc headers)
@@ -31,7 +32,8 @@ Options:
   -h, --help          show this help
 
 Passwords are never taken from the command line.
-Exit status: 0 sent; 1 failed; 2 bad command line; 3 sent, but some recipients refused.`;
+Exit status: 0 sent; 1 failed; 2 bad command line; 3 sent, but some recipients refused;
+130 interrupted (Ctrl-C) at the password prompt.`;
 
 /** The parsed command line of `mailport send`. */
 export interface SendArguments {
@@ -50,44 +52,30 @@ export interface SendArguments {
   readonly help: boolean;
 }
 
-function parseNumber(value: string | undefined, what: string, test: (n: number) => boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (value.trim() === "" || !test(number)) throw new UsageError(`${what} must be ${what === "--port" ? "an integer from 1 to 65535" : "a positive number"}, got ${JSON.stringify(value)}`);
-  return number;
-}
-
 /**
  * Reads the arguments that follow `mailport send`.
  * @throws UsageError for an unknown option, a missing or bad value, `--tls` with
  *   `--starttls`, `--password-env` without `--user`, or more than one file
  */
 export function parseSendArguments(argv: readonly string[]): SendArguments {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        tls: { type: "boolean" },
-        starttls: { type: "boolean" },
-        ca: { type: "string" },
-        user: { type: "string" },
-        "password-env": { type: "string" },
-        password: { type: "string" },
-        from: { type: "string" },
-        to: { type: "string", multiple: true },
-        timeout: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad command line");
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      host: { type: "string" },
+      port: { type: "string" },
+      tls: { type: "boolean" },
+      starttls: { type: "boolean" },
+      ca: { type: "string" },
+      user: { type: "string" },
+      "password-env": { type: "string" },
+      password: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string", multiple: true },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    true,
+  );
   const help = values.help === true;
   if (values.password !== undefined) {
     throw new UsageError("passwords are not taken from the command line; use --password-env VARIABLE or the prompt");
@@ -99,7 +87,7 @@ export function parseSendArguments(argv: readonly string[]): SendArguments {
   if (positionals.length > 1) throw new UsageError(`one message at a time, got ${positionals.length} files`);
   return {
     host: values.host ?? "127.0.0.1",
-    port: parseNumber(values.port, "--port", (n) => Number.isInteger(n) && n >= 1 && n <= 65535),
+    port: values.port === undefined ? undefined : parsePort(values.port, 1),
     tls: values.tls === true,
     starttls: values.starttls === true,
     ca: values.ca,
@@ -107,37 +95,38 @@ export function parseSendArguments(argv: readonly string[]): SendArguments {
     passwordEnv: values["password-env"],
     from: values.from,
     to: values.to ?? [],
-    timeout: parseNumber(values.timeout, "--timeout", (n) => Number.isFinite(n) && n > 0),
+    timeout: values.timeout === undefined ? undefined : parseSeconds(values.timeout, "--timeout"),
     file: positionals[0] ?? "-",
     help,
   };
 }
 
 async function readMessage(file: string): Promise<Uint8Array> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return new Uint8Array(Buffer.concat(chunks));
-  }
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`);
-  }
+  if (file !== "-") return new Uint8Array(await readUserFile(file, ""));
+  // A terminal gives no sign that it waits for the message; say so, and how to end it.
+  if (process.stdin.isTTY) process.stderr.write("mailport send: reading the message from standard input; end it with Ctrl-D\n");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
-async function password(args: SendArguments): Promise<string | undefined> {
-  if (args.user === undefined) return undefined;
-  if (args.passwordEnv !== undefined) {
-    const value = process.env[args.passwordEnv];
-    if (value === undefined) throw new CliError(`the environment variable ${args.passwordEnv} is not set`);
-    return value;
-  }
-  if (args.file === "-") {
-    throw new CliError("the message comes from standard input, so the password cannot be asked for; use --password-env");
-  }
-  return promptPassword(`Password for ${args.user}: `);
+/** Where the password comes from: nowhere (no --user), the environment, or the terminal. */
+type PasswordSource =
+  | { readonly from: "none" }
+  | { readonly from: "environment"; readonly password: string }
+  | { readonly from: "terminal"; readonly terminal: Terminal };
+
+/**
+ * Finds the password's source before anything is read, so that a missing variable or
+ * terminal is reported before standard input is consumed.
+ * @throws CliError when the variable is not set, or there is no terminal to ask on
+ */
+function passwordSource(args: SendArguments): PasswordSource {
+  if (args.user === undefined) return { from: "none" };
+  if (args.passwordEnv === undefined) return { from: "terminal", terminal: Terminal.open() };
+  const password = process.env[args.passwordEnv];
+  if (password === undefined) throw new CliError(`the environment variable ${args.passwordEnv} is not set`);
+  return { from: "environment", password };
 }
 
 /** The envelope: the options, else the message's headers. */
@@ -163,18 +152,29 @@ export async function runSend(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${SEND_HELP}\n`);
     return 0;
   }
+  const source = passwordSource(args);
+  try {
+    return await sendMessage(args, source);
+  } finally {
+    if (source.from === "terminal") source.terminal.close();
+  }
+}
+
+async function sendMessage(args: SendArguments, source: PasswordSource): Promise<number> {
+  const ca = args.ca === undefined ? undefined : (await readUserFile(args.ca, "the CA file")).toString("utf8");
   const data = await readMessage(args.file);
   if (data.length === 0) throw new CliError("the message is empty");
   const { sender, recipients } = envelope(args, data);
-  const pass = await password(args);
+  const password =
+    source.from === "terminal" ? await source.terminal.askPassword(`Password for ${args.user}: `) : source.from === "environment" ? source.password : undefined;
   const result: SendResult = await send(data, {
     hostname: args.host,
     port: args.port,
     useTls: args.tls,
     startTls: args.starttls ? true : undefined,
-    certBundle: args.ca,
+    certBundle: ca,
     username: args.user,
-    password: pass,
+    password,
     timeout: args.timeout,
     sender,
     recipients,

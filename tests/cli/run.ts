@@ -26,6 +26,9 @@ export function runScript(
       cwd: ROOT,
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
+      // A session of its own, without a controlling terminal: a password prompt must never
+      // reach the terminal the tests run in.
+      detached: true,
     });
     let stdout = "";
     let stderr = "";

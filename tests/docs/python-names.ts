@@ -1,16 +1,19 @@
 /**
  * The Python-to-TypeScript name table (docs/python-to-typescript.md), generated from what
- * src/index.ts really exports (read with the TypeScript compiler) and the Python name
- * each export ports, recorded below.
+ * src/index.ts really exports (read with the TypeScript compiler): every root export,
+ * and every public member and option of the exported classes, interfaces and object
+ * types, each with the Python name it ports (recorded below and in
+ * python-member-names.ts, or else the mechanical snake_case form of the mailport name).
  *
- * Regenerate the page after changing the exports or the table:
+ * Regenerate the page after changing the exports, their members or the tables:
  *
- *     npx tsx tests/docs/python-names.ts
+ *     npm run docs:names
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { MEMBER_PYTHON_NAMES } from "./python-member-names.js";
 
 /** One root export of mailport. */
 export interface RootExport {
@@ -18,6 +21,15 @@ export interface RootExport {
   readonly kind: "class" | "function" | "type" | "constant";
   /** The first sentence of its TSDoc. */
   readonly summary: string;
+}
+
+/** One public member of an exported class, interface or object type. */
+export interface PublicMember {
+  /** The export that declares it. */
+  readonly owner: string;
+  readonly name: string;
+  readonly kind: "method" | "property";
+  readonly isStatic: boolean;
 }
 
 function firstSentence(text: string): string {
@@ -31,8 +43,17 @@ function firstSentence(text: string): string {
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-/** Every name src/index.ts exports, values and types, in declaration order. */
-export function rootExports(): RootExport[] {
+interface EntryPoint {
+  readonly checker: ts.TypeChecker;
+  /** The root exports, each with the symbol it stands for. */
+  readonly exports: ReadonlyArray<{ readonly name: string; readonly target: ts.Symbol }>;
+}
+
+let entryPoint: EntryPoint | undefined;
+
+/** src/index.ts read by the compiler, once. */
+function readEntryPoint(): EntryPoint {
+  if (entryPoint) return entryPoint;
   const entry = path.join(ROOT, "src/index.ts");
   const program = ts.createProgram([entry], {
     module: ts.ModuleKind.NodeNext,
@@ -47,8 +68,18 @@ export function rootExports(): RootExport[] {
   const source = program.getSourceFile(entry);
   const module = source && checker.getSymbolAtLocation(source);
   if (!module) throw new Error("cannot read the exports of src/index.ts");
-  return checker.getExportsOfModule(module).map((symbol) => {
-    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const exports = checker.getExportsOfModule(module).map((symbol) => ({
+    name: symbol.name,
+    target: symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol,
+  }));
+  entryPoint = { checker, exports };
+  return entryPoint;
+}
+
+/** Every name src/index.ts exports, values and types, in declaration order. */
+export function rootExports(): RootExport[] {
+  const { checker, exports } = readEntryPoint();
+  return exports.map(({ name, target }) => {
     const kind: RootExport["kind"] =
       target.flags & ts.SymbolFlags.Class
         ? "class"
@@ -58,7 +89,84 @@ export function rootExports(): RootExport[] {
             ? "type"
             : "constant";
     const summary = firstSentence(ts.displayPartsToString(target.getDocumentationComment(checker)));
-    return { name: symbol.name, kind, summary };
+    return { name, kind, summary };
+  });
+}
+
+/** Whether a declaration is hidden from users: private, protected, `#private` or `@internal` (TypeDoc leaves these out too). */
+function isHidden(declaration: ts.Declaration): boolean {
+  const flags = ts.getCombinedModifierFlags(declaration);
+  if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) return true;
+  const name = ts.getNameOfDeclaration(declaration);
+  if (name && ts.isPrivateIdentifier(name)) return true;
+  return ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === "internal");
+}
+
+const METHOD_KINDS = new Set([ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.MethodSignature]);
+
+/**
+ * The public members `container` declares itself (a class, an interface, or the object
+ * literal type of a type alias), leaving out those that override a base type's member:
+ * a member is listed once, under the type that introduces it.
+ */
+function ownMembers(owner: string, container: ts.Node, properties: readonly ts.Symbol[], inherited: ReadonlySet<string>, isStatic: boolean): PublicMember[] {
+  const members: PublicMember[] = [];
+  for (const property of properties) {
+    if (inherited.has(property.name) || property.name === "prototype") continue;
+    const declaration = property.declarations?.find((d) => d.parent === container);
+    if (!declaration || isHidden(declaration) || ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Override) continue;
+    const kind = METHOD_KINDS.has(declaration.kind) ? "method" : "property";
+    // A symbol-keyed member is named as written: `[Symbol.iterator]`.
+    const name = ts.getNameOfDeclaration(declaration);
+    members.push({ owner, name: name && ts.isComputedPropertyName(name) ? name.getText() : property.name, kind, isStatic });
+  }
+  return members;
+}
+
+function namesOf(types: readonly ts.Type[], checker: ts.TypeChecker): Set<string> {
+  return new Set(types.flatMap((type) => checker.getPropertiesOfType(type).map((property) => property.name)));
+}
+
+/** The root exports a class or interface extends, by name. */
+export function basesOf(owner: string): string[] {
+  const { exports } = readEntryPoint();
+  const exported = new Set(exports.map((item) => item.name));
+  const declaration = exports.find((item) => item.name === owner)?.target.declarations?.[0];
+  if (!declaration || !(ts.isClassDeclaration(declaration) || ts.isInterfaceDeclaration(declaration))) return [];
+  return (declaration.heritageClauses ?? [])
+    .filter((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
+    .flatMap((clause) => clause.types.map((type) => type.expression.getText()))
+    .filter((name) => exported.has(name));
+}
+
+/**
+ * Every public member of every exported class, interface and object type, in declaration
+ * order: instance and static methods, properties and accessors, and the fields of option
+ * objects.
+ */
+export function publicMembers(): PublicMember[] {
+  const { checker, exports } = readEntryPoint();
+  return exports.flatMap(({ name, target }) => {
+    const declaration = target.declarations?.[0];
+    if (!declaration) return [];
+    if (ts.isClassDeclaration(declaration)) {
+      const instance = checker.getDeclaredTypeOfSymbol(target) as ts.InterfaceType;
+      const constructor = checker.getTypeOfSymbol(target);
+      const bases = checker.getBaseTypes(instance);
+      const staticBases = bases.flatMap((base) => (base.symbol ? [checker.getTypeOfSymbol(base.symbol)] : []));
+      return [
+        ...ownMembers(name, declaration, checker.getPropertiesOfType(instance), namesOf(bases, checker), false),
+        ...ownMembers(name, declaration, checker.getPropertiesOfType(constructor), namesOf(staticBases, checker), true),
+      ];
+    }
+    if (ts.isInterfaceDeclaration(declaration)) {
+      const type = checker.getDeclaredTypeOfSymbol(target) as ts.InterfaceType;
+      return ownMembers(name, declaration, checker.getPropertiesOfType(type), namesOf(checker.getBaseTypes(type), checker), false);
+    }
+    if (ts.isTypeAliasDeclaration(declaration) && ts.isTypeLiteralNode(declaration.type)) {
+      return ownMembers(name, declaration.type, checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target)), new Set(), false);
+    }
+    return [];
   });
 }
 
@@ -278,6 +386,7 @@ export const PYTHON_NAMES: Readonly<Record<string, string>> = {
   flattenMessage: "aiosmtplib.email.flatten_message",
   parseAddress: "aiosmtplib.email.parse_address",
   quoteAddress: "aiosmtplib.email.quote_address",
+  FlattenMessageOptions: "(keyword arguments of `aiosmtplib.email.flatten_message`)",
 };
 
 /** The Python column for `name`: recorded, or marked as not yet recorded. */
@@ -302,49 +411,121 @@ function section(python: string): string {
   return "Messages (Python's email package)";
 }
 
-/** Methods and attributes: snake_case names become camelCase, with these exceptions. */
-const MEMBER_NAMES: ReadonlyArray<readonly [string, string, string]> = [
-  ["`msg[name]`, `msg.get(name)`", "`msg.get(name)`", "the first value, as text"],
-  ["`msg.get_all(name)`", "`msg.getAll(name)`", ""],
+/** Whether an export has no Python counterpart, and so neither have its members. */
+function isMailportOnly(owner: string): boolean {
+  return pythonNameOf(owner).startsWith("—");
+}
+
+/**
+ * Whether an export's members stand for keyword arguments (`SetContentOptions`,
+ * `AddressInit` ...), not attributes; `ResolvedSMTPOptions` is the settings a client keeps.
+ */
+export function isKeywordOwner(owner: string): boolean {
+  return /(Options|Init)$/.test(owner) && !owner.startsWith("Resolved");
+}
+
+/** The mechanical Python form of a camelCase name: `getContentType` becomes `get_content_type`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+/** What a member ports: a Python attribute or keyword name, Python code, an explanation, or nothing. */
+export type MemberPython =
+  | { readonly kind: "name"; readonly name: string }
+  | { readonly kind: "code"; readonly text: string }
+  | { readonly kind: "note"; readonly text: string }
+  | { readonly kind: "none" };
+
+/** The key of a member in {@link MEMBER_PYTHON_NAMES}. */
+export function memberKey(member: Pick<PublicMember, "owner" | "name" | "isStatic">): string {
+  return `${member.owner}.${member.isStatic ? "static " : ""}${member.name}`;
+}
+
+/** The Python a member ports: recorded, else nothing for a mailport-only export, else the snake_case name. */
+export function memberPythonOf(member: PublicMember): MemberPython {
+  const recorded = MEMBER_PYTHON_NAMES[memberKey(member)];
+  if (recorded === undefined) {
+    return isMailportOnly(member.owner) ? { kind: "none" } : { kind: "name", name: snakeCase(member.name) };
+  }
+  if (recorded.startsWith("—")) return { kind: "none" };
+  if (recorded.startsWith("`")) return { kind: "code", text: recorded };
+  if (recorded.startsWith("(")) return { kind: "note", text: recorded.slice(1, -1) };
+  return { kind: "name", name: recorded };
+}
+
+function memberCells(member: PublicMember): [string, string] {
+  const call = member.kind === "method" ? "()" : "";
+  const mailport = `\`${member.isStatic ? "static " : ""}${member.name}${call}\``;
+  const python = memberPythonOf(member);
+  switch (python.kind) {
+    case "name":
+      return [mailport, `\`${python.name}${isKeywordOwner(member.owner) ? "=" : call}\``];
+    case "code":
+    case "note":
+      return [mailport, python.text.replace(/\|/g, "\\|")];
+    case "none":
+      return [mailport, "— (mailport only)"];
+  }
+}
+
+/** The heading of an export's member table, as the page writes it. */
+export function memberHeading(owner: string): string {
+  return `### \`${owner}\``;
+}
+
+function renderMembers(members: readonly PublicMember[]): string[] {
+  const lines = [
+    "## Members and options",
+    "",
+    "Every public method, property and option of the classes and types above, generated from",
+    "their declarations; a test checks that none is missing. A member is listed under the",
+    "class or type that introduces it (an override is not listed again). Options objects",
+    "stand for keyword arguments, shown as `name=`. The Python name is the snake_case form",
+    "of the mailport name unless recorded otherwise; the email package's names are checked",
+    "against Python 3.11. \"— (mailport only)\" marks an addition with no Python counterpart.",
+    "",
+  ];
+  const byOwner = new Map<string, PublicMember[]>();
+  for (const member of members) byOwner.set(member.owner, [...(byOwner.get(member.owner) ?? []), member]);
+  for (const [owner, owned] of byOwner) {
+    const bases = basesOf(owner);
+    const also = bases.length > 0 ? ` Also has the ${isKeywordOwner(owner) ? "options" : "members"} of ${bases.map((base) => `\`${base}\``).join(", ")}.` : "";
+    lines.push(memberHeading(owner), "", `Python: ${cell(pythonNameOf(owner))}.${also}`, "", "| mailport | Python |", "|---|---|");
+    for (const member of owned) lines.push(`| ${memberCells(member).join(" | ")} |`);
+    lines.push("");
+  }
+  return lines;
+}
+
+/** Idioms that no member row shows on its own. */
+const IDIOMS: ReadonlyArray<readonly [string, string, string]> = [
+  ["`msg[name]`", "`msg.get(name)`", "the first value, as text"],
   ["`msg[name] = value`", "`msg.append(name, value)`", "adds a header, as Python's assignment does"],
   ["`del msg[name]; msg[name] = value`", "`msg.set(name, value)`", "replaces every header of that name"],
   ["`del msg[name]`", "`msg.delete(name)`", ""],
   ["`name in msg`", "`msg.has(name)`", ""],
   ["`len(msg)`", "`msg.length`", ""],
-  ["`msg.keys()`, `values()`, `items()`", "`msg.keys()`, `values()`, `items()`", ""],
-  ["`msg.as_string()`, `msg.as_bytes()`, `str(msg)`, `bytes(msg)`", "`msg.asString()`, `msg.asBytes()`, `String(msg)`", ""],
-  ["`msg.set_content(...)`, `get_content()`", "`msg.setContent(...)`, `getContent()`", "keyword arguments become an options object"],
-  ["`msg.add_alternative`, `add_related`, `add_attachment`", "`msg.addAlternative`, `addRelated`, `addAttachment`", ""],
-  ["`msg.get_body(preferencelist=...)`", "`msg.getBody([...])`", ""],
-  ["`msg.iter_attachments()`, `iter_parts()`, `walk()`", "`msg.iterAttachments()`, `iterParts()`, `walk()`", "generators"],
-  ["`msg.get_content_type()`, `get_param`, `set_param`, `get_filename`, `get_boundary`", "`msg.getContentType()`, `getParam`, `setParam`, `getFilename`, `getBoundary`", ""],
-  ["`msg.get_payload(i=..., decode=...)`, `set_payload`, `attach`", "`msg.getPayload({ i, decode })`, `setPayload`, `attach`", ""],
-  ["`msg.defects`", "`msg.defects`", ""],
-  ["`policy.clone(**kw)`", "`policy.clone({ ... })`", ""],
+  ["`str(msg)`, `bytes(msg)`", "`String(msg)`, `msg.asBytes()`", ""],
+  ["`f(x, key=value)`", "`f(x, { key: value })`", "keyword arguments become one options object, as in `policy.clone({ ... })`"],
+  ["`msg.get_payload(i=..., decode=...)`", "`msg.getPayload({ i, decode })`", ""],
+  ["`for part in msg.walk():`", "`for (const part of msg.walk())`", "`walk`, `iterParts` and `iterAttachments` are generators"],
   ["`max_line_length=None` (no folding)", "`maxLineLength: Infinity`", ""],
   ["`Address(display_name, username, domain, addr_spec)`", "`new Address({ displayName, username, domain, addrSpec })`", ""],
-  ["`header.addresses`, `groups`, `params`, `datetime`", "`header.addresses`, `groups`, `params`, `datetime`", ""],
   ["`async with SMTP(...) as smtp:`", "`await using smtp = new SMTP(...)`", "`SMTP` is `AsyncDisposable`"],
-  ["`await smtp.connect(**kw)`, `quit()`, `close()`", "`await smtp.connect({ ... })`, `quit()`, `close()`", ""],
-  ["`smtp.send_message(msg, sender=..., recipients=...)`", "`smtp.sendMessage(msg, { sender, recipients })`", ""],
-  ["`smtp.sendmail(sender, recipients, message)`", "`smtp.sendmail(sender, recipients, message)`", ""],
-  ["`smtp.ehlo()`, `helo()`, `mail()`, `rcpt()`, `data()`, `rset()`, `noop()`, `vrfy()`, `expn()`, `help()`, `starttls()`, `login()`", "the same names", ""],
-  ["`smtp.auth_crammd5`, `auth_plain`, `auth_login`, `auth_xoauth2`", "`smtp.authCramMd5`, `authPlain`, `authLogin`, `authXoauth2`", ""],
-  ["`smtp.execute_command(*args)`", "`smtp.executeCommand(...args)`", ""],
-  ["`smtp.is_connected`, `esmtp_extensions`, `server_auth_methods`, `supports_extension()`", "`smtp.isConnected`, `esmtpExtensions`, `serverAuthMethods`, `supportsExtension()`", ""],
-  ["`hostname=`, `port=`, `use_tls=`, `start_tls=`, `validate_certs=`, `cert_bundle=`, `client_cert=`, `client_key=`, `tls_context=`, `local_hostname=`, `source_address=`, `socket_path=`, `sock=`, `oauth_token_generator=`", "`hostname`, `port`, `useTls`, `startTls`, `validateCerts`, `certBundle`, `clientCert`, `clientKey`, `tlsContext`, `localHostname`, `sourceAddress`, `socketPath`, `sock`, `oauthTokenGenerator`", "options of `SMTP` and `send()`"],
   ["`timeout=` (seconds)", "`timeout` (seconds) and `signal` (an `AbortSignal`)", "see timeouts.md"],
   ["`SMTPStatus.completed` (an `IntEnum`)", "`SMTPStatus.completed` (a number)", ""],
-  ["`response.code`, `response.message`, `str(response)`", "`response.code`, `response.message`, `String(response)`", ""],
-  ["`error.code`, `error.message`, `error.recipients`, `error.sender`, `error.recipient`", "the same names", ""],
+  ["`errors, response = await send(...)`", "`const { errors, response } = await send(...)`", "tuples become named objects"],
 ];
 
 /** The markdown of docs/python-to-typescript.md. */
-export function renderNameTable(exports: readonly RootExport[] = rootExports()): string {
+export function renderNameTable(exports: readonly RootExport[] = rootExports(), members: readonly PublicMember[] = publicMembers()): string {
   const lines = [
     "# Python to TypeScript: every ported name",
     "",
-    "<!-- Generated by `npx tsx tests/docs/python-names.ts` from the exports of src/index.ts; do not edit by hand. -->",
+    "<!-- Generated by `npm run docs:names` (tests/docs/python-names.ts) from the declarations of src/index.ts; do not edit by hand. -->",
     "",
     "mailport ports Python's `email` package and `aiosmtplib`. The naming rule: Python names",
     "become camelCase (`set_content` becomes `setContent`, `use_tls` becomes `useTls`),",
@@ -352,10 +533,10 @@ export function renderNameTable(exports: readonly RootExport[] = rootExports()):
     "arrays where Python code unpacks them), and classes, including every exception class,",
     "keep their Python names. Everything is imported from `\"mailport\"`.",
     "",
-    "The first table lists every name mailport exports, generated from its entry point, with",
-    "the Python name it ports; a test checks that no export is missing. Names in the second",
-    "column that are not in code font describe what a TypeScript type stands for in Python.",
-    "The second table shows the methods and idioms that do not follow from the rule alone.",
+    "The first tables list every name mailport exports, generated from its entry point, with",
+    "the Python name it ports. Names in the second column that are not in code font describe",
+    "what a TypeScript type stands for in Python. Then come the idioms that do not follow",
+    "from the rule alone, and every public member and option of the exported classes and types.",
     "",
   ];
   const groups = new Map<string, RootExport[]>();
@@ -377,9 +558,10 @@ export function renderNameTable(exports: readonly RootExport[] = rootExports()):
     }
     lines.push("");
   }
-  lines.push("## Methods and idioms", "", "| Python | mailport | Note |", "|---|---|---|");
-  for (const [python, mailport, note] of MEMBER_NAMES) lines.push(`| ${python} | ${mailport} | ${note} |`);
+  lines.push("## Idioms", "", "| Python | mailport | Note |", "|---|---|---|");
+  for (const [python, mailport, note] of IDIOMS) lines.push(`| ${python} | ${mailport} | ${note} |`);
   lines.push("");
+  lines.push(...renderMembers(members));
   lines.push("Where mailport behaves differently from Python on purpose, see [divergences.md](divergences.md).", "");
   return lines.join("\n");
 }

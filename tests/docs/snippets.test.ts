@@ -12,7 +12,15 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { selfSignedCertificate } from "../../src/cli/certificate.js";
 import { startDebugServer, type DebugServer } from "../../src/cli/debug-server.js";
-import { allSnippets, extractSnippets, prepareSnippet, ROOT, type SnippetTargets } from "./snippets.js";
+import {
+  allSnippets,
+  documentationFiles,
+  extractSnippets,
+  PAGES_WITHOUT_SNIPPETS,
+  prepareSnippet,
+  ROOT,
+  type SnippetTargets,
+} from "./snippets.js";
 
 const snippets = allSnippets();
 const runnable = snippets.filter((snippet) => !snippet.flags.includes("no-run"));
@@ -57,10 +65,21 @@ describe("the snippet extractor", () => {
 });
 
 describe("the documentation", () => {
-  it("has snippets in the README and in every guide page", () => {
+  it("has snippets that run in the README and in every guide page", () => {
     const files = new Set(runnable.map((snippet) => snippet.file));
-    expect(files.has("README.md")).toBe(true);
+    const pages = documentationFiles().filter((file) => PAGES_WITHOUT_SNIPPETS[file] === undefined);
+    expect(pages).toContain("README.md");
+    expect(pages.filter((file) => !files.has(file))).toEqual([]);
     expect(runnable.length).toBeGreaterThan(30);
+  });
+
+  it("lists as pages without snippets only pages that exist and have none", () => {
+    const files = new Set(snippets.map((snippet) => snippet.file));
+    const pages = new Set(documentationFiles());
+    for (const file of Object.keys(PAGES_WITHOUT_SNIPPETS)) {
+      expect(pages.has(file), file).toBe(true);
+      expect(files.has(file), file).toBe(false);
+    }
   });
 
   it("marks few blocks as not to be run", () => {

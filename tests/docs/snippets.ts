@@ -33,6 +33,16 @@ export function documentationFiles(): string[] {
   return ["README.md", ...docs];
 }
 
+/**
+ * The documentation pages that have no TypeScript to show, and why; every other page
+ * must have at least one block that runs.
+ */
+export const PAGES_WITHOUT_SNIPPETS: Readonly<Record<string, string>> = {
+  "docs/cli.md": "the command line: shell examples",
+  "docs/divergences.md": "a table of differences from Python",
+  "docs/python-to-typescript.md": "a generated table of names",
+};
+
 /** The ```ts (or ```typescript) blocks of a markdown text, in order. */
 export function extractSnippets(file: string, markdown: string): Snippet[] {
   const snippets: Snippet[] = [];
