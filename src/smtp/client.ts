@@ -16,18 +16,17 @@ import { EventEmitter } from "eventemitter3";
 import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
 import { authCramMd5Verify, authLoginEncode, authPlainEncode, authXoauth2Encode } from "./auth.js";
-import { Connection, deadlineIn, type ConnectTarget, type WaitOptions } from "./connection.js";
-import { checkDsnOptions, dsnMailParameters, dsnRcptParameters, type DSNOptions } from "./dsn.js";
+import { Connection, abortError, deadlineIn, type ConnectTarget, type WaitOptions } from "./connection.js";
+import { checkDsnOptions, dsnMailParameters, type DSNOptions } from "./dsn.js";
 import {
-  extractRecipients,
-  extractSender,
+  envelopeAddress,
   flattenMessage,
   isMessageInit,
+  localPartIsNonAscii,
   messageFromInit,
   messageIdOf,
-  parseAddress,
-  quoteAddress,
   rawMessageId,
+  withAsciiDomain,
   withMessageId,
 } from "./envelope.js";
 import {
@@ -63,6 +62,16 @@ import {
 import { Lock } from "./lock.js";
 import { secureContextFor } from "./tlscontext.js";
 import { checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
+import {
+  checkOptionList,
+  prepareMessageTransaction,
+  prepareTransaction,
+  rcptParameters,
+  toAsciiBytes,
+  wireEnvelope,
+  type Transaction,
+  type WireEnvelope,
+} from "./transaction.js";
 import { SMTPResponse, SMTPStatus } from "./response.js";
 
 /** The plain SMTP port. */
@@ -321,25 +330,35 @@ async function readPem(value: string): Promise<string> {
   return value.includes("-----BEGIN ") ? value : readFile(value, "utf8");
 }
 
-function checkOptionList(options: readonly string[] | undefined, what: string): string[] {
-  if (options === undefined) return [];
-  if (!Array.isArray(options)) throw new TypeError(`the ${what} must be an array of strings`);
-  return options.map((option: unknown) => {
-    checkCommandArgument(option, what.replace(/s$/, ""));
-    if (isNonAscii(option)) throw new TypeError(`the ${what.replace(/s$/, "")} ${JSON.stringify(option)} is not ASCII`);
-    return option;
-  });
+/**
+ * The address argument of MAIL or RCPT, and its parameters, checked.
+ * @throws TypeError as {@link SMTP.mail}
+ */
+function addressArgument(address: string, what: "sender" | "recipient", options: AddressCommandOptions): [string, string[]] {
+  const params = checkOptionList(options.options, "options");
+  let parsed = envelopeAddress(address, what, { nullAllowed: what === "sender" });
+  if (options.encoding !== "utf-8") {
+    if (localPartIsNonAscii(parsed)) {
+      throw new TypeError(`the ${what} ${JSON.stringify(address)} is not ASCII; send it with SMTPUTF8 (encoding "utf-8")`);
+    }
+    parsed = withAsciiDomain(parsed);
+  }
+  return [parsed, params];
 }
 
-function toAsciiBytes(message: string | Uint8Array): Uint8Array {
-  if (message instanceof Uint8Array) return message;
-  if (typeof message !== "string") throw new TypeError("a message must be a string or a Uint8Array");
-  if (isNonAscii(message)) {
-    throw new TypeError(
-      "a message given as a string must be ASCII; pass the bytes (a Uint8Array) to send 8-bit data",
-    );
+/**
+ * The argument of VRFY or EXPN: an address's addr-spec, or a bare word (a user or list
+ * name, RFC 5321 3.5.3).
+ * @throws TypeError for anything else
+ */
+function queryArgument(address: string): string {
+  try {
+    return envelopeAddress(address, "address");
+  } catch (error) {
+    const word = address.trim();
+    if (word !== "" && !/[\s<>]/.test(word)) return word;
+    throw error;
   }
-  return Buffer.from(message, "latin1");
 }
 
 /**
@@ -541,13 +560,13 @@ export class SMTP extends EventEmitter<SMTPEvents> {
 
   #log(direction: "client" | "server", line: string): void {
     const debug = logLevelAllows(this.#options.logLevel, "debug");
-    if (!debug && this.listenerCount("log") === 0) return;
+    if (!this.#logging) return;
     this.emit("log", { direction, line });
     if (debug) this.#options.logger?.debug?.(`${direction === "client" ? "C:" : "S:"} ${line}`);
   }
 
   #logReply(reply: SMTPResponse): void {
-    if (!logLevelAllows(this.#options.logLevel, "debug") && this.listenerCount("log") === 0) return;
+    if (!this.#logging) return;
     for (const line of replyLines(reply.code, reply.message)) this.#log("server", line);
   }
 
@@ -731,6 +750,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     const wait = this.#wait(call);
     return this.#commandLock.run(async () => {
       const connection = this.#requireConnection();
+      this.#abortIfAborted(call);
       this.#logCommand(line);
       let reply: SMTPResponse;
       try {
@@ -751,8 +771,26 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     });
   }
 
+  /**
+   * Refuses to start writing when the signal has already aborted: the operation stops as
+   * an abort during it would, closing the connection, and nothing is written.
+   */
+  #abortIfAborted(call: CallOptions): void {
+    const signal = call.signal;
+    if (!signal?.aborted) return;
+    const error = abortError(signal);
+    this.#closeError ??= error;
+    this.close();
+    throw error;
+  }
+
+  /** Whether anyone reads the transcript (a `log` listener, or the logger at debug). */
+  get #logging(): boolean {
+    return logLevelAllows(this.#options.logLevel, "debug") || this.listenerCount("log") > 0;
+  }
+
   #logCommand(line: Uint8Array): void {
-    if (!logLevelAllows(this.#options.logLevel, "debug") && this.listenerCount("log") === 0) return;
+    if (!this.#logging) return;
     const text = Buffer.from(line).toString("utf8").replace(/\r\n$/, "");
     this.#log("client", maskCredentials(text, this.#authContinuation));
   }
@@ -872,26 +910,32 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     checkCommandArgument(address, "address");
     const params = checkOptionList(options.options, "options");
     const utf8 = params.some((option) => option.toLowerCase() === "smtputf8");
-    const parsed = parseAddress(address);
-    if (!utf8 && isNonAscii(parsed)) {
+    const argument = queryArgument(address);
+    if (!utf8 && isNonAscii(argument)) {
       throw new TypeError(`the address ${JSON.stringify(address)} is not ASCII; pass the SMTPUTF8 option`);
     }
     await this.#ehloOrHeloIfNeeded(options);
     if (utf8 && !this.supportsExtension("smtputf8")) throw new SMTPNotSupported("SMTPUTF8 is not supported by this server");
-    return this.#execute([verb, parsed, ...params], options);
+    return this.#execute([verb, argument, ...params], options);
   }
 
   /**
    * MAIL FROM: starts a transaction. Success: 250.
-   * @param sender the envelope sender; a display name is dropped, `""` is the null sender
+   * @param sender the envelope sender: `a@example.com`, `<a@example.com>` or
+   *   `Name <a@example.com>` (the display name is dropped); `""` or `<>` for the null sender
    * @throws SMTPSenderRefused for any other reply
-   * @throws TypeError for a sender or option holding a control character, or a non-ASCII
-   *   sender without `encoding: "utf-8"`
+   * @throws TypeError before anything is written, for a sender that is not exactly one
+   *   address, a sender or option holding a control character, or a sender with a
+   *   non-ASCII local part without `encoding: "utf-8"` (a non-ASCII domain is sent as A-labels)
    */
   async mail(sender: string, options: AddressCommandOptions = {}): Promise<SMTPResponse> {
-    const line = this.#addressCommand("MAIL FROM:", sender, "sender", options);
+    const [address, params] = addressArgument(sender, "sender", options);
     await this.#ehloOrHeloIfNeeded(options);
-    const reply = await this.#execute(line, options);
+    return this.#mailFrom(address, sender, params, options);
+  }
+
+  async #mailFrom(address: string, sender: string, params: readonly string[], call: CallOptions): Promise<SMTPResponse> {
+    const reply = await this.#execute(["MAIL", `FROM:<${address}>`, ...params], call);
     if (reply.code !== SMTPStatus.completed) throw new SMTPSenderRefused(reply.code, reply.message, sender);
     return reply;
   }
@@ -899,27 +943,20 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   /**
    * RCPT TO: adds a recipient. Success: 250 or 251.
    * @throws SMTPRecipientRefused for any other reply
-   * @throws TypeError as {@link SMTP.mail}
+   * @throws TypeError as {@link SMTP.mail} (the null address is no recipient)
    */
   async rcpt(recipient: string, options: AddressCommandOptions = {}): Promise<SMTPResponse> {
-    const line = this.#addressCommand("RCPT TO:", recipient, "recipient", options);
+    const [address, params] = addressArgument(recipient, "recipient", options);
     await this.#ehloOrHeloIfNeeded(options);
-    const reply = await this.#execute(line, options);
+    return this.#rcptTo(address, recipient, params, options);
+  }
+
+  async #rcptTo(address: string, recipient: string, params: readonly string[], call: CallOptions): Promise<SMTPResponse> {
+    const reply = await this.#execute(["RCPT", `TO:<${address}>`, ...params], call);
     if (reply.code !== SMTPStatus.completed && reply.code !== SMTPStatus.willForward) {
       throw new SMTPRecipientRefused(reply.code, reply.message, recipient);
     }
     return reply;
-  }
-
-  #addressCommand(prefix: string, address: string, what: string, options: AddressCommandOptions): string[] {
-    checkCommandArgument(address, what);
-    const params = checkOptionList(options.options, "options");
-    const quoted = quoteAddress(address);
-    if (options.encoding !== "utf-8" && isNonAscii(quoted)) {
-      throw new TypeError(`the ${what} ${JSON.stringify(address)} is not ASCII; send it with SMTPUTF8 (encoding "utf-8")`);
-    }
-    const [verb, arg] = prefix.split(" ") as [string, string];
-    return [verb, arg + quoted, ...params];
   }
 
   /**
@@ -935,37 +972,57 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     const bytes = toAsciiBytes(message);
     this.#requireConnection();
     await this.#ehloOrHeloIfNeeded(call);
-    const wait = this.#wait(call);
+    return this.#data(bytes, () => normalizedSize(bytes), call);
+  }
+
+  /** DATA, then the message (see {@link SMTP.data}), under one hold of the command lock. */
+  async #data(bytes: Uint8Array, size: () => number, call: CallOptions): Promise<SMTPResponse> {
     return this.#commandLock.run(async () => {
       const connection = this.#requireConnection();
-      this.#log("client", "DATA");
-      const start = await connection.command(encodeCommand(["DATA"]), wait);
+      this.#abortIfAborted(call);
+      const line = encodeCommand(["DATA"]);
+      this.#logCommand(line);
+      let start: SMTPResponse;
+      try {
+        start = await connection.command(line, this.#wait(call));
+      } catch (error) {
+        if (!connection.isConnected) this.#closeError ??= error;
+        throw error;
+      }
       this.#logReply(start);
       if (start.code !== SMTPStatus.startInput) {
         if (start.code === SMTPStatus.domainUnavailable) this.close();
         throw new SMTPDataError(start.code, start.message, { command: "DATA" });
       }
-      this.#log("client", `[message data: ${bytes.length} bytes]`);
-      let complete: boolean;
-      let reply: SMTPResponse;
-      try {
-        complete = await connection.writeData(bytes, this.#wait(call));
-        reply = await connection.readReply(this.#wait(call));
-      } catch (error) {
-        if (!connection.isConnected) this.#closeError ??= error;
-        throw error;
-      }
-      this.#logReply(reply);
-      if (!complete) {
-        this.close();
-        throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
-      }
-      if (reply.code !== SMTPStatus.completed) {
-        if (reply.code === SMTPStatus.domainUnavailable) this.close();
-        throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
-      }
-      return reply;
+      return this.#writeMessage(connection, bytes, size, call);
     });
+  }
+
+  /**
+   * After DATA's 354: the message data, the terminator, and the final reply (250). Called
+   * holding the command lock. The transcript gives the message's size as SIZE= counts it.
+   */
+  async #writeMessage(connection: Connection, bytes: Uint8Array, size: () => number, call: CallOptions): Promise<SMTPResponse> {
+    if (this.#logging) this.#log("client", `[message data: ${size()} bytes]`);
+    let complete: boolean;
+    let reply: SMTPResponse;
+    try {
+      complete = await connection.writeData(bytes, this.#wait(call));
+      reply = await connection.readReply(this.#wait(call));
+    } catch (error) {
+      if (!connection.isConnected) this.#closeError ??= error;
+      throw error;
+    }
+    this.#logReply(reply);
+    if (!complete) {
+      this.close();
+      throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+    }
+    if (reply.code !== SMTPStatus.completed) {
+      if (reply.code === SMTPStatus.domainUnavailable) this.close();
+      throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+    }
+    return reply;
   }
 
   /**
@@ -1118,22 +1175,27 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   /**
    * Sends a whole transaction: MAIL, one RCPT per recipient, DATA. Sends EHLO first if
    * needed. Adds `SIZE=` (the message's size with CRLF line endings) when the server
-   * takes SIZE, `SMTPUTF8` when an address is not ASCII, and `BODY=8BITMIME` when the
-   * message has 8-bit bytes and the server takes 8BITMIME. With `dsn` (or the client's),
-   * adds RFC 3461's `RET=` and `ENVID=` to MAIL and `NOTIFY=` and `ORCPT=` to each RCPT.
+   * takes SIZE, `SMTPUTF8` when an address is not ASCII and the server offers it, and
+   * `BODY=8BITMIME` when the message has 8-bit bytes and the server takes 8BITMIME. An
+   * address whose domain only is not ASCII goes to a server without SMTPUTF8 with the
+   * domain as A-labels (`b@xn--bcher-kva.example`). With `dsn` (or the client's), adds
+   * RFC 3461's `RET=` and `ENVID=` to MAIL and `NOTIFY=` and `ORCPT=` to each RCPT.
    * If some recipients are refused the message is still sent to the others, and the
    * refusals are in `errors` and `rejected`. After a refused transaction, RSET is sent.
    * Emits `sent` (then awaits `onSent`) or `error` (then awaits `onError`).
    *
-   * @param recipients one address or several
+   * @param sender the envelope sender: `a@example.com`, `<a@example.com>` or
+   *   `Name <a@example.com>`; `""` or `<>` for the null sender
+   * @param recipients one address or several, in the same forms
    * @param message the message; a string must be ASCII
-   * @throws SMTPRecipientsRefused when every recipient is refused
-   * @throws SMTPSenderRefused, SMTPDataError for a refused MAIL or DATA
+   * @throws TypeError before anything is sent: an address that is not exactly one mailbox,
+   *   an argument holding a control character, no recipients, a non-ASCII string message,
+   *   `SIZE=` or `BODY=` in `mailOptions` (mailport writes them), or bad `dsn` options
    * @throws SMTPNotSupported before MAIL when an address needs SMTPUTF8 and the server does
    *   not offer it, the message is larger than the server's SIZE, or DSN is asked for and
    *   the server does not offer it
-   * @throws TypeError before anything is sent, for an argument holding a control character,
-   *   no recipients, a non-ASCII string message, or bad `dsn` options
+   * @throws SMTPRecipientsRefused when every recipient is refused
+   * @throws SMTPSenderRefused, SMTPDataError for a refused MAIL or DATA
    */
   async sendmail(
     sender: string,
@@ -1141,7 +1203,10 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     message: string | Uint8Array,
     options: SendmailOptions = {},
   ): Promise<SendResult> {
-    return this.#reporting(message, () => this.#sendmail(sender, recipients, message, options, message));
+    return this.#reporting(message, () => {
+      const transaction = prepareTransaction(sender, recipients, options, this.#options.dsn);
+      return this.#transact(transaction, toAsciiBytes(message), callOf(options), message);
+    });
   }
 
   /** Runs a sending operation: `sent` and `onSent` when it succeeds, `error` and `onError` when it fails. */
@@ -1162,52 +1227,22 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     return result;
   }
 
-  async #sendmail(
-    sender: string,
-    recipients: string | readonly string[],
-    message: string | Uint8Array,
-    options: SendmailOptions,
-    original: SentMessage,
-  ): Promise<SendResult> {
-    const recipientList = typeof recipients === "string" ? [recipients] : [...recipients];
-    if (recipientList.length === 0) throw new TypeError("at least one recipient is needed");
-    checkCommandArgument(sender, "sender");
-    for (const recipient of recipientList) checkCommandArgument(recipient, "recipient");
-    const mailOptions = checkOptionList(options.mailOptions, "mailOptions");
-    const rcptOptions = checkOptionList(options.rcptOptions, "rcptOptions");
-    const dsn =
-      options.dsn === undefined ? this.#options.dsn : options.dsn === false ? undefined : checkDsnOptions(options.dsn);
-    const data = toAsciiBytes(message);
-    const call: CallOptions = { timeout: options.timeout, signal: options.signal };
-    const recipientOptions = (recipient: string): string[] =>
-      dsn === undefined ? rcptOptions : [...rcptOptions, ...dsnRcptParameters(dsn, parseAddress(recipient))];
-    // ORCPT values are checked before anything is sent.
-    for (const recipient of recipientList) recipientOptions(recipient);
-
+  /** MAIL, RCPT and DATA for a prepared transaction, once the server's extensions are known. */
+  async #transact(transaction: Transaction, data: Uint8Array, call: CallOptions, original: SentMessage): Promise<SendResult> {
     return this.#sendLock.run(async () => {
       await this.#ehloOrHeloIfNeeded(call);
-      const hasOption = (test: RegExp): boolean => mailOptions.some((option) => test.test(option));
-      const addressNeedsUtf8 = isNonAscii(sender) || recipientList.some(isNonAscii);
-      if (addressNeedsUtf8 && !hasOption(/^smtputf8$/i)) mailOptions.push("SMTPUTF8");
-      const utf8 = hasOption(/^smtputf8$/i);
-      if (utf8 && !this.supportsExtension("smtputf8")) {
-        throw new SMTPNotSupported(
-          addressNeedsUtf8
-            ? "An address containing non-ASCII characters was provided, but SMTPUTF8 is not supported by this server"
-            : "SMTPUTF8 is not supported by this server",
-        );
-      }
-      if (dsn !== undefined) {
+      const envelope = wireEnvelope(transaction, this.supportsExtension("smtputf8"));
+      const mailOptions = [...transaction.mailOptions];
+      if (envelope.utf8) mailOptions.push("SMTPUTF8");
+      if (transaction.dsn !== undefined) {
         if (!this.supportsExtension("dsn")) {
           throw new SMTPNotSupported("Delivery status notifications (DSN) were asked for, but DSN is not supported by this server");
         }
-        mailOptions.push(...dsnMailParameters(dsn));
+        mailOptions.push(...dsnMailParameters(transaction.dsn));
       }
-      if (this.supportsExtension("8bitmime") && !hasOption(/^body=/i) && hasEightBitData(data)) {
-        mailOptions.push("BODY=8BITMIME");
-      }
+      if (this.supportsExtension("8bitmime") && hasEightBitData(data)) mailOptions.push("BODY=8BITMIME");
       const size = normalizedSize(data);
-      if (this.supportsExtension("size") && !hasOption(/^size=/i)) {
+      if (this.supportsExtension("size")) {
         const limit = Number.parseInt(this.#extensions.get("size") ?? "", 10);
         if (Number.isInteger(limit) && limit > 0 && size > limit) {
           throw new SMTPNotSupported(
@@ -1216,39 +1251,27 @@ export class SMTP extends EventEmitter<SMTPEvents> {
         }
         mailOptions.unshift(`SIZE=${size}`);
       }
-      const encoding = utf8 ? "utf-8" : "ascii";
+      const plan: TransactionPlan = {
+        transaction,
+        envelope,
+        mailOptions,
+        rcptOptions: envelope.to.map((address) => rcptParameters(transaction, address)),
+        data,
+        size,
+      };
       try {
         const envelopeStart = performance.now();
-        let errors: Map<string, SMTPResponse>;
-        let response: SMTPResponse;
-        let messageStart: number;
-        if (this.supportsExtension("pipelining")) {
-          ({ errors, response, messageStart } = await this.#pipelinedTransaction(
-            sender,
-            mailOptions,
-            recipientList,
-            recipientOptions,
-            encoding,
-            data,
-            call,
-          ));
-        } else {
-          await this.mail(sender, { ...call, options: mailOptions, encoding });
-          errors = await this.#sendRecipients(recipientList, recipientOptions, encoding, call);
-          messageStart = performance.now();
-          response = await this.data(data, call);
-        }
+        const { errors, response, messageStart } = this.supportsExtension("pipelining")
+          ? await this.#pipelinedTransaction(plan, call)
+          : await this.#stepByStepTransaction(plan, call);
         const messageEnd = performance.now();
+        const { recipients } = transaction;
         return Object.freeze({
           errors,
           response,
-          accepted: Object.freeze(recipientList.filter((recipient) => !errors.has(recipient))),
-          rejected: Object.freeze(recipientList.filter((recipient) => errors.has(recipient))),
-          envelope: Object.freeze({
-            // The null reverse-path is the empty string.
-            from: parseAddress(sender) === "<>" ? "" : parseAddress(sender),
-            to: Object.freeze(recipientList.map(parseAddress)),
-          }),
+          accepted: Object.freeze(recipients.filter((recipient) => !errors.has(recipient))),
+          rejected: Object.freeze(recipients.filter((recipient) => errors.has(recipient))),
+          envelope: Object.freeze({ from: envelope.from, to: Object.freeze([...envelope.to]) }),
           messageId: typeof original === "object" && !(original instanceof Uint8Array) ? messageIdOf(original) : rawMessageId(data),
           messageSize: size,
           envelopeTime: messageStart - envelopeStart,
@@ -1268,29 +1291,44 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     });
   }
 
+  /** MAIL, each RCPT, then DATA, each awaiting its reply (a server without PIPELINING). */
+  async #stepByStepTransaction(plan: TransactionPlan, call: CallOptions): Promise<TransactionOutcome> {
+    const { transaction, envelope } = plan;
+    await this.#mailFrom(envelope.from, transaction.sender, plan.mailOptions, call);
+    const refused: SMTPRecipientRefused[] = [];
+    for (const [i, address] of envelope.to.entries()) {
+      const recipient = transaction.recipients[i] as string;
+      try {
+        await this.#rcptTo(address, recipient, plan.rcptOptions[i] ?? [], call);
+      } catch (error) {
+        if (!(error instanceof SMTPRecipientRefused)) throw error;
+        refused.push(error);
+      }
+    }
+    if (refused.length === envelope.to.length) throw new SMTPRecipientsRefused(refused);
+    const messageStart = performance.now();
+    const response = await this.#data(plan.data, () => plan.size, call);
+    return { errors: refusalMap(refused), response, messageStart };
+  }
+
   /**
    * MAIL, every RCPT and DATA in one write, their replies read in order (RFC 2920), then
    * the data as {@link SMTP.data} sends it. The outcome and the errors are those of the
    * command-by-command transaction: SMTPSenderRefused, SMTPRecipientsRefused when every
    * recipient is refused, SMTPDataError. A DATA accepted with nothing valid before it is
-   * ended at once with an empty message (RFC 2920 3.1).
+   * ended at once with an empty message (RFC 2920 3.1). The message's time starts when the
+   * last RCPT reply is in, as it does command by command.
    */
-  async #pipelinedTransaction(
-    sender: string,
-    mailOptions: readonly string[],
-    recipients: readonly string[],
-    recipientOptions: (recipient: string) => readonly string[],
-    encoding: "ascii" | "utf-8",
-    data: Uint8Array,
-    call: CallOptions,
-  ): Promise<{ errors: Map<string, SMTPResponse>; response: SMTPResponse; messageStart: number }> {
-    const mailLine = encodeCommand(this.#addressCommand("MAIL FROM:", sender, "sender", { options: [...mailOptions], encoding }));
-    const rcptLines = recipients.map((recipient) =>
-      encodeCommand(this.#addressCommand("RCPT TO:", recipient, "recipient", { options: [...recipientOptions(recipient)], encoding })),
-    );
-    const lines = [mailLine, ...rcptLines, encodeCommand(["DATA"])];
+  async #pipelinedTransaction(plan: TransactionPlan, call: CallOptions): Promise<TransactionOutcome> {
+    const { transaction, envelope } = plan;
+    const lines = [
+      encodeCommand(["MAIL", `FROM:<${envelope.from}>`, ...plan.mailOptions]),
+      ...envelope.to.map((address, i) => encodeCommand(["RCPT", `TO:<${address}>`, ...(plan.rcptOptions[i] ?? [])])),
+      encodeCommand(["DATA"]),
+    ];
     return this.#commandLock.run(async () => {
       const connection = this.#requireConnection();
+      this.#abortIfAborted(call);
       const read = async (): Promise<SMTPResponse> => {
         const reply = await connection.readReply(this.#wait(call));
         this.#logReply(reply);
@@ -1302,14 +1340,15 @@ export class SMTP extends EventEmitter<SMTPEvents> {
         await connection.pipeline(lines, this.#wait(call));
         const mailReply = await read();
         const refused: SMTPRecipientRefused[] = [];
-        for (const recipient of recipients) {
+        for (const recipient of transaction.recipients) {
           const reply = await read();
           if (reply.code !== SMTPStatus.completed && reply.code !== SMTPStatus.willForward) {
             refused.push(new SMTPRecipientRefused(reply.code, reply.message, recipient));
           }
         }
+        const messageStart = performance.now();
         const dataReply = await read();
-        const nothingToSend = mailReply.code !== SMTPStatus.completed || refused.length === recipients.length;
+        const nothingToSend = mailReply.code !== SMTPStatus.completed || refused.length === envelope.to.length;
         if (dataReply.code === SMTPStatus.startInput && nothingToSend && this.isConnected) {
           // Nothing was meant to be sent: end the message at once.
           const end = encodeCommand(["."]);
@@ -1317,22 +1356,15 @@ export class SMTP extends EventEmitter<SMTPEvents> {
           const reply = await connection.command(end, this.#wait(call));
           this.#logReply(reply);
         }
-        if (mailReply.code !== SMTPStatus.completed) throw new SMTPSenderRefused(mailReply.code, mailReply.message, sender);
-        if (refused.length === recipients.length) throw new SMTPRecipientsRefused(refused);
+        if (mailReply.code !== SMTPStatus.completed) {
+          throw new SMTPSenderRefused(mailReply.code, mailReply.message, transaction.sender);
+        }
+        if (refused.length === envelope.to.length) throw new SMTPRecipientsRefused(refused);
         if (dataReply.code !== SMTPStatus.startInput) {
           throw new SMTPDataError(dataReply.code, dataReply.message, { command: "DATA" });
         }
-        const messageStart = performance.now();
-        this.#log("client", `[message data: ${data.length} bytes]`);
-        const complete = await connection.writeData(data, this.#wait(call));
-        const reply = await read();
-        if (!complete) {
-          this.close();
-          throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
-        }
-        if (reply.code !== SMTPStatus.completed) throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
-        const errors = new Map(refused.map((error) => [error.recipient, new SMTPResponse(error.code, error.message)]));
-        return { errors, response: reply, messageStart };
+        const response = await this.#writeMessage(connection, plan.data, () => plan.size, call);
+        return { errors: refusalMap(refused), response, messageStart };
       } catch (error) {
         if (!connection.isConnected) this.#closeError ??= error;
         throw error;
@@ -1340,39 +1372,23 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     });
   }
 
-  async #sendRecipients(
-    recipients: readonly string[],
-    options: (recipient: string) => readonly string[],
-    encoding: "ascii" | "utf-8",
-    call: CallOptions,
-  ): Promise<Map<string, SMTPResponse>> {
-    const refused: SMTPRecipientRefused[] = [];
-    for (const recipient of recipients) {
-      try {
-        await this.rcpt(recipient, { ...call, options: options(recipient), encoding });
-      } catch (error) {
-        if (!(error instanceof SMTPRecipientRefused)) throw error;
-        refused.push(error);
-      }
-    }
-    if (refused.length === recipients.length) throw new SMTPRecipientsRefused(refused);
-    return new Map(refused.map((error) => [error.recipient, new SMTPResponse(error.code, error.message)]));
-  }
-
   /**
-   * Sends an `EmailMessage`, a legacy `Message`, or a message described as a plain object
-   * ({@link EmailInit}: built with `EmailMessage.fromObjectAsync` now, files read now, and
-   * given a Message-ID; fields SMTP cannot carry, such as `tags` or `metadata`, are
-   * refused). The sender and recipients come from the headers unless given (see
-   * `extractSender`, `extractRecipients`: Sender over From, To, Cc and Bcc, or the
-   * Resent-* block). Bcc and Resent-Bcc are never sent, and `message` is not changed. The
-   * message is flattened with CRLF line endings: 8-bit bodies as they are when the server
-   * takes 8BITMIME, else transfer-encoded; UTF-8 headers when an address needs SMTPUTF8.
-   * Then as {@link SMTP.sendmail}. Message objects are sent as they are (no Message-ID is
-   * added, as aiosmtplib). The `sent` and `error` events carry the message object (the
-   * built one, for an EmailInit).
+   * Sends an `EmailMessage`, a legacy `Message`, or a message described as an object
+   * ({@link EmailInit}, a plain object or an instance of your own class: built with
+   * `EmailMessage.fromObjectAsync` now, files read now, and given a Message-ID; fields SMTP
+   * cannot carry, such as `tags` or `metadata`, are refused). The sender and recipients
+   * come from the headers unless given (see `extractSender`, `extractRecipients`: Sender
+   * over From, To, Cc and Bcc, or the Resent-* block; the typed address headers are read,
+   * so `ops@[192.0.2.1]` is kept). Bcc and Resent-Bcc are never sent, and `message` (with
+   * every part under it) is not changed. The message is flattened with CRLF line endings:
+   * 8-bit bodies as they are when the server takes 8BITMIME, else transfer-encoded; UTF-8
+   * headers when the transaction uses SMTPUTF8 (an address, not a display name, is not
+   * ASCII, and the server offers it). Then as {@link SMTP.sendmail}. Message objects are
+   * sent as they are (no Message-ID is added, as aiosmtplib). The `sent` and `error`
+   * events carry the message object (the built one, for an EmailInit).
    * @throws EmailValidationError for an EmailInit that cannot make a message, before anything is sent
-   * @throws TypeError when there is no sender or no recipient, or several Resent- blocks
+   * @throws TypeError before anything is sent, when there is no sender or no recipient, a
+   *   header that cannot be read as addresses, several Resent- blocks, or as {@link SMTP.sendmail}
    * @throws SMTPNotSupported when an address needs SMTPUTF8 and the server does not offer it
    * @throws as {@link SMTP.sendmail}
    */
@@ -1387,11 +1403,11 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    */
   async #messageObject(message: Message | EmailInit): Promise<Message> {
     if (typeof message !== "object" || message === null) {
-      throw new TypeError("the message must be a Message or a plain object (EmailInit)");
+      throw new TypeError("the message must be a Message or an object describing one (EmailInit)");
     }
     if (!isMessageInit(message)) return message as Message;
     try {
-      return await messageFromInit(message as EmailInit);
+      return await messageFromInit(message);
     } catch (error) {
       await this.#reportFailure(undefined, error);
       throw error;
@@ -1399,36 +1415,21 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   }
 
   async #sendMessage(message: Message, options: SendMessageOptions): Promise<SendResult> {
-    const sender = options.sender ?? extractSender(message);
-    if (sender === undefined) throw new TypeError("No From header provided in message");
-    const recipients =
-      typeof options.recipients === "string"
-        ? [options.recipients]
-        : options.recipients !== undefined
-          ? [...options.recipients]
-          : extractRecipients(message);
-    if (recipients.length === 0) throw new TypeError("No recipient headers provided in message");
-    const call: CallOptions = { timeout: options.timeout, signal: options.signal };
-
+    const transaction = prepareMessageTransaction(message, options, this.#options.dsn);
+    const call = callOf(options);
     await this.#ehloOrHeloIfNeeded(call);
-    const utf8 = isNonAscii(sender) || recipients.some(isNonAscii);
-    if (utf8 && !this.supportsExtension("smtputf8")) {
-      throw new SMTPNotSupported(
-        "An address containing non-ASCII characters was provided, but SMTPUTF8 is not supported by this server",
-      );
-    }
+    const { utf8 } = wireEnvelope(transaction, this.supportsExtension("smtputf8"));
     const cteType = this.supportsExtension("8bitmime") ? "8bit" : "7bit";
-    const flat = flattenMessage(message, { utf8, cteType });
-    return this.#sendmail(sender, recipients, flat, { ...options, ...call }, message);
+    return this.#transact(transaction, flattenMessage(message, { utf8, cteType }), call, message);
   }
 
   /**
    * Sends one message over this connection (which stays open for the next): a message
-   * object, a plain object ({@link EmailInit}), or a raw message (a string, which must be
-   * ASCII, or bytes) with `sender` and `recipients`. As {@link SMTP.sendMessage} or
-   * {@link SMTP.sendmail}, except that a message object without a Message-ID is sent as a
-   * copy with one added (the result's `messageId`). The top-level `send()` is the
-   * one-shot form.
+   * object, an object describing one ({@link EmailInit}), or a raw message (a string,
+   * which must be ASCII, or bytes) with `sender` and `recipients`. As
+   * {@link SMTP.sendMessage} or {@link SMTP.sendmail}, except that a message object
+   * without a Message-ID is sent as a copy with one added (the result's `messageId`). The
+   * top-level `send()` is the one-shot form.
    * @throws TypeError before anything is sent when a raw message comes without `sender`
    *   or `recipients`
    * @throws as {@link SMTP.sendMessage} and {@link SMTP.sendmail}
@@ -1439,11 +1440,47 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    */
   async send(message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions = {}): Promise<SendResult> {
     if (typeof message === "string" || message instanceof Uint8Array) {
-      if (options.recipients === undefined) throw new TypeError("Recipients must be provided with raw messages.");
-      if (options.sender === undefined) throw new TypeError("Sender must be provided with raw messages.");
-      return this.sendmail(options.sender, options.recipients, message, options);
+      checkRawEnvelope(options);
+      return this.sendmail(options.sender as string, options.recipients as string | readonly string[], message, options);
     }
     // Unlike sendMessage (aiosmtplib's), send() gives a message without a Message-ID one.
     return this.sendMessage(isMessageInit(message) ? message : withMessageId(message as Message), options);
   }
+}
+
+/** What a transaction sends, worked out before MAIL. */
+interface TransactionPlan {
+  readonly transaction: Transaction;
+  readonly envelope: WireEnvelope;
+  readonly mailOptions: readonly string[];
+  /** Each recipient's RCPT parameters, in order. */
+  readonly rcptOptions: readonly (readonly string[])[];
+  readonly data: Uint8Array;
+  /** The message's size as SIZE= counts it (RFC 1870). */
+  readonly size: number;
+}
+
+/** What a transaction's commands gave. */
+interface TransactionOutcome {
+  readonly errors: Map<string, SMTPResponse>;
+  readonly response: SMTPResponse;
+  /** When the message's part of the transaction began (after the last RCPT reply). */
+  readonly messageStart: number;
+}
+
+function refusalMap(refused: readonly SMTPRecipientRefused[]): Map<string, SMTPResponse> {
+  return new Map(refused.map((error) => [error.recipient, new SMTPResponse(error.code, error.message)]));
+}
+
+function callOf(options: CallOptions): CallOptions {
+  return { timeout: options.timeout, signal: options.signal };
+}
+
+/**
+ * A raw message needs an explicit envelope.
+ * @throws TypeError when `sender` or `recipients` is missing
+ */
+export function checkRawEnvelope(options: { readonly sender?: unknown; readonly recipients?: unknown }): void {
+  if (options.recipients === undefined) throw new TypeError("Recipients must be provided with raw messages.");
+  if (options.sender === undefined) throw new TypeError("Sender must be provided with raw messages.");
 }
