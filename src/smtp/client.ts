@@ -800,6 +800,12 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     return { deadline: deadlineIn(timeout), signal: call.signal };
   }
 
+  /** For message data: the timeout bounds each stall of the transfer, not the whole of it. */
+  #dataWait(call: CallOptions): WaitOptions {
+    const timeout = call.timeout === undefined ? this.#options.timeout : checkTimeout(call.timeout);
+    return { deadline: deadlineIn(timeout), signal: call.signal, stall: timeout * 1000 };
+  }
+
   #requireConnection(): Connection {
     const connection = this.#connection;
     if (!connection || !connection.isConnected) throw new SMTPServerDisconnected("Server not connected");
@@ -1007,7 +1013,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     let complete: boolean;
     let reply: SMTPResponse;
     try {
-      complete = await connection.writeData(bytes, this.#wait(call));
+      complete = await connection.writeData(bytes, this.#dataWait(call));
       reply = await connection.readReply(this.#wait(call));
     } catch (error) {
       if (!connection.isConnected) this.#closeError ??= error;

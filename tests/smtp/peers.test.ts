@@ -4,6 +4,9 @@
  * STARTTLS's 220, silence, oversized replies.
  */
 import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   SMTP,
@@ -17,6 +20,7 @@ import {
   SMTPResponseException,
   SMTPSenderRefused,
   SMTPServerDisconnected,
+  SMTPTimeoutError,
 } from "../../src/smtp/index.js";
 import { testCertificates, type TestCertificates } from "../peers/certs.js";
 import { startPeer, type Peer, type PeerConnection } from "../peers/net-peer.js";
@@ -41,8 +45,8 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));
 });
 
-async function peer(script: (p: PeerConnection) => Promise<void>): Promise<Peer> {
-  const p = await startPeer(script);
+async function peer(script: (p: PeerConnection) => Promise<void>, options: { path?: string } = {}): Promise<Peer> {
+  const p = await startPeer(script, options);
   peers.push(p);
   return p;
 }
@@ -383,6 +387,66 @@ describe("timeouts and cancellation", () => {
     const smtp = client(p.port);
     const error = await smtp.connect({ signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect((error as Error).cause).toMatchObject({ name: "AbortError" });
+    expect(smtp.isConnected).toBe(false);
+  });
+});
+
+describe("the timeout while sending the message data", () => {
+  it("bounds each stall, not the whole transfer, for a server that reads slowly but steadily", async () => {
+    // A Unix socket keeps little in transit, so the client feels the server's pace.
+    const path = join(mkdtempSync(join(tmpdir(), "mailport-slow-")), "slow.sock");
+    const message = Buffer.from(`Subject: slow\r\n\r\n${"x".repeat(99)}\r\n`.repeat(20_000)); // 2 MB
+    let received: Buffer = Buffer.alloc(0);
+    const p = await peer(
+      async (c) => {
+        await greet(c);
+        await c.expect("MAIL", "250 ok");
+        await c.expect("RCPT", "250 ok");
+        await c.expect("DATA", "354 go ahead");
+        // Read one piece, then rest 20 ms, and so on: about 0.5 s for the whole message here.
+        const slow = (): void => {
+          c.socket.pause();
+          setTimeout(() => c.socket.resume(), 20);
+        };
+        c.socket.on("data", slow);
+        received = await c.readUntil("\r\n.\r\n");
+        c.socket.off("data", slow);
+        await c.write("250 stored\r\n");
+        await c.expect("QUIT", "221 bye");
+      },
+      { path },
+    );
+    const smtp = new SMTP({ socketPath: path, localHostname: "client.test", timeout: 0.2, startTls: false });
+    clients.push(smtp);
+    await smtp.connect();
+    const started = performance.now();
+    const result = await smtp.sendmail("a@example.com", "b@example.com", message);
+    // Longer than the timeout in all, yet never stalled that long.
+    expect(performance.now() - started).toBeGreaterThan(200);
+    expect(result.response.code).toBe(250);
+    expect(received.equals(Buffer.concat([message, Buffer.from(".\r\n")]))).toBe(true);
+    await smtp.quit();
+    await p.done;
+  });
+
+  it("still gives up when the server stops reading for the whole timeout", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "mailport-stuck-")), "stuck.sock");
+    const p = await peer(
+      async (c) => {
+        await greet(c);
+        await c.expect("MAIL", "250 ok");
+        await c.expect("RCPT", "250 ok");
+        await c.expect("DATA", "354 go ahead");
+        c.socket.pause();
+        await sleep(2000);
+      },
+      { path },
+    );
+    const smtp = new SMTP({ socketPath: path, localHostname: "client.test", timeout: 0.2, startTls: false });
+    clients.push(smtp);
+    await smtp.connect();
+    const error = await smtp.sendmail("a@example.com", "b@example.com", Buffer.alloc(4 * 1024 * 1024, 0x61)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SMTPTimeoutError);
     expect(smtp.isConnected).toBe(false);
   });
 });
