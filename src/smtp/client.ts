@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import tls from "node:tls";
@@ -16,7 +15,7 @@ import { EventEmitter } from "eventemitter3";
 import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
 import { authCramMd5Verify, authLoginEncode, authPlainEncode, authXoauth2Encode } from "./auth.js";
-import { Connection, abortError, deadlineIn, type ConnectTarget, type WaitOptions } from "./connection.js";
+import { Connection, abortError, deadlineIn, within, type ConnectTarget, type WaitOptions } from "./connection.js";
 import { checkDsnOptions, dsnMailParameters, type DSNOptions } from "./dsn.js";
 import {
   envelopeAddress,
@@ -44,6 +43,7 @@ import {
   SMTPResponseException,
   SMTPSenderRefused,
   SMTPServerDisconnected,
+  SMTPTimeoutError,
 } from "./errors.js";
 import { parseEsmtpExtensions } from "./esmtp.js";
 import {
@@ -60,7 +60,7 @@ import {
   type SMTPLogger,
 } from "./events.js";
 import { Lock } from "./lock.js";
-import { secureContextFor } from "./tlscontext.js";
+import { isPemText, pemSource, secureContextFor, type PemOption } from "./tlscontext.js";
 import { checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
 import {
   checkOptionList,
@@ -88,19 +88,26 @@ export const AUTH_METHODS: readonly string[] = Object.freeze(["cram-md5", "plain
 
 /** How to reach and talk to the server. Every option is optional. */
 export interface SMTPOptions {
-  /** Server name or IP address. Default `"localhost"` (unless `sock` or `socketPath` is given). */
+  /**
+   * Server name or IP address, and the name its certificate is checked against. Default
+   * `"localhost"`, unless `sock` or `socketPath` is given: then it is needed for TLS
+   * (`useTls`, `startTls: true`, or an upgrade because the server offers STARTTLS).
+   */
   readonly hostname?: string | undefined;
   /** Server port. Default 465 with `useTls`, 587 with `startTls: true`, else 25. */
   readonly port?: number | undefined;
-  /** Log in as this user after connecting. */
+  /** Log in as this user after connecting (with `password`, or `oauthTokenGenerator` for XOAUTH2). */
   readonly username?: string | undefined;
-  /** The password for `username` (default `""`). Not with `oauthTokenGenerator`. */
+  /** The password for `username` (default `""`). Not without `username`, nor with `oauthTokenGenerator`. */
   readonly password?: string | undefined;
-  /** Returns an OAuth2 access token; with `username`, the client logs in with XOAUTH2. */
+  /**
+   * Returns an OAuth2 access token; the client logs in as `username` (required) with
+   * XOAUTH2. The call is bounded by `timeout` and the signal, as a reply is.
+   */
   readonly oauthTokenGenerator?: (() => Promise<string>) | undefined;
   /** The name sent with EHLO/HELO. Default the machine's host name. */
   readonly localHostname?: string | undefined;
-  /** The local address and port to connect from. */
+  /** The local address and port to connect from. Not with `sock` or `socketPath`. */
   readonly sourceAddress?: { readonly host: string; readonly port: number } | undefined;
   /** Seconds to wait for connecting plus the greeting, and for each reply. Default 60; `null` or `Infinity`: no limit. */
   readonly timeout?: number | null | undefined;
@@ -110,13 +117,16 @@ export interface SMTPOptions {
   readonly startTls?: boolean | undefined;
   /** Verify the server's certificate and host name. Default true. */
   readonly validateCerts?: boolean | undefined;
-  /** A client certificate (PEM file path or PEM text). Not with `tlsContext`. */
+  /**
+   * A client certificate: PEM text, or the path of a PEM file (read when connecting, and
+   * again only when it changes). Not with `tlsContext`.
+   */
   readonly clientCert?: string | undefined;
-  /** The client certificate's key (PEM file path or PEM text); default: taken from `clientCert`. */
+  /** The client certificate's key (as `clientCert`); default: taken from `clientCert`. Needs `clientCert`. */
   readonly clientKey?: string | undefined;
-  /** Extra CA certificates to trust, besides the system's (PEM file path or PEM text). */
+  /** Extra CA certificates to trust, besides the system's (as `clientCert`). Not with `tlsContext`. */
   readonly certBundle?: string | undefined;
-  /** A ready TLS context to use instead of `clientCert`, `clientKey` and `certBundle`. */
+  /** A ready TLS context, which holds its own trust and certificate: not with `clientCert`, `clientKey` or `certBundle`. */
   readonly tlsContext?: tls.SecureContext | undefined;
   /** Connect to this Unix domain socket. Not with `port` or `sock`. */
   readonly socketPath?: string | undefined;
@@ -188,14 +198,24 @@ export interface AddressCommandOptions extends CallOptions {
   readonly encoding?: "ascii" | "utf-8" | undefined;
 }
 
-/** Options of {@link SMTP.starttls}: TLS settings for this upgrade only. */
+/**
+ * Options of {@link SMTP.starttls}: TLS settings for this upgrade only, each replacing the
+ * client's option of the same name. The rules of the client's options hold for the
+ * result: a `tlsContext` given here replaces the client's `certBundle`, `clientCert` and
+ * `clientKey`; a `clientCert` given here comes with its own `clientKey` (or none).
+ */
 export interface StartTlsOptions extends CallOptions {
-  /** The name to verify the certificate against; default the client's `hostname`. */
+  /** The name to verify the certificate against (and send with SNI); default the client's `hostname`. */
   readonly serverHostname?: string | undefined;
+  /** Verify the server's certificate and host name; default the client's `validateCerts`. */
   readonly validateCerts?: boolean | undefined;
+  /** A client certificate, PEM text or the path of a PEM file; default the client's `clientCert`. */
   readonly clientCert?: string | undefined;
+  /** The client certificate's key, PEM text or a path; default taken from `clientCert`. */
   readonly clientKey?: string | undefined;
+  /** Extra CA certificates to trust, PEM text or a path; default the client's `certBundle`. */
   readonly certBundle?: string | undefined;
+  /** A ready TLS context; not with `clientCert`, `clientKey` or `certBundle`. */
   readonly tlsContext?: tls.SecureContext | undefined;
 }
 
@@ -247,6 +267,36 @@ function checkPort(port: unknown, what: string): number {
   return port;
 }
 
+/** The TLS material options, of the client or of one STARTTLS. */
+interface TlsMaterial {
+  readonly tlsContext?: tls.SecureContext | undefined;
+  readonly certBundle?: string | undefined;
+  readonly clientCert?: string | undefined;
+  readonly clientKey?: string | undefined;
+}
+
+/**
+ * Refuses TLS options that would be ignored, and PEM text that is not whole.
+ * @throws TypeError for `tlsContext` with `certBundle`, `clientCert` or `clientKey` (the
+ *   context holds its own), `clientKey` without `clientCert`, or PEM-like text without a
+ *   complete PEM block
+ */
+function checkTlsMaterial(material: TlsMaterial): void {
+  if (material.tlsContext !== undefined && (material.clientCert !== undefined || material.clientKey !== undefined)) {
+    throw new TypeError("Either a TLS context or a certificate/key must be provided");
+  }
+  if (material.tlsContext !== undefined && material.certBundle !== undefined) {
+    throw new TypeError("Either a TLS context or a certBundle must be provided (the context holds the certificates it trusts)");
+  }
+  if (material.clientKey !== undefined && material.clientCert === undefined) {
+    throw new TypeError("The clientKey option needs clientCert, the certificate it is the key of");
+  }
+  for (const option of ["certBundle", "clientCert", "clientKey"] as const satisfies readonly PemOption[]) {
+    const value = material[option];
+    if (typeof value === "string") isPemText(option, value);
+  }
+}
+
 /**
  * Checks the options and applies the defaults that do not depend on the connection.
  * @throws TypeError for a value of the wrong kind or options that exclude each other
@@ -262,20 +312,27 @@ function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
   if (options.startTls === true && options.useTls === true) {
     throw new TypeError("The startTls and useTls options are not compatible.");
   }
-  if (options.tlsContext !== undefined && options.clientCert !== undefined) {
-    throw new TypeError("Either a TLS context or a certificate/key must be provided");
-  }
+  checkTlsMaterial(options);
   if (options.sock !== undefined && options.socketPath !== undefined) {
     throw new TypeError("Either a socket or a socket path must be provided, not both");
   }
   if (usingSocket && options.port !== undefined) {
     throw new TypeError("If using a socket, port is not required");
   }
-  if (usingSocket && options.useTls === true && options.hostname === undefined) {
+  if (usingSocket && options.sourceAddress !== undefined) {
+    throw new TypeError("If using a socket, sourceAddress cannot be used (the socket is already bound)");
+  }
+  if (usingSocket && (options.useTls === true || options.startTls === true) && options.hostname === undefined) {
     throw new TypeError("If using a socket with TLS, hostname is required");
   }
   if (options.password !== undefined && options.oauthTokenGenerator !== undefined) {
     throw new TypeError("The password and oauthTokenGenerator options are not compatible.");
+  }
+  if (options.username === undefined && options.password !== undefined) {
+    throw new TypeError("A password was given without a username: give both, or neither");
+  }
+  if (options.username === undefined && options.oauthTokenGenerator !== undefined) {
+    throw new TypeError("The oauthTokenGenerator option needs a username: XOAUTH2 sends it with the token");
   }
   if (options.sock !== undefined && !(options.sock instanceof net.Socket)) {
     throw new TypeError("the sock option must be a connected net.Socket");
@@ -323,11 +380,6 @@ function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
     logLevel,
     logger: options.logger ?? (logLevel === "none" ? undefined : console),
   });
-}
-
-/** PEM text as given, or read from the file it names. */
-async function readPem(value: string): Promise<string> {
-  return value.includes("-----BEGIN ") ? value : readFile(value, "utf8");
 }
 
 /**
@@ -416,7 +468,10 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    * @param options how to reach the server (nothing is sent until {@link SMTP.connect})
    * @throws TypeError for options of the wrong kind, or options that exclude each other
    *   (`useTls` with `startTls: true`, `password` with `oauthTokenGenerator`, `sock` with
-   *   `socketPath`, a socket with `port`, `tlsContext` with `clientCert` ...)
+   *   `socketPath`, a socket with `port` or `sourceAddress`, a socket with TLS and no
+   *   `hostname`, `tlsContext` with `clientCert`, `clientKey` or `certBundle`), options
+   *   that would be ignored (`clientKey` without `clientCert`, `password` or
+   *   `oauthTokenGenerator` without `username`), or PEM text without a complete PEM block
    */
   constructor(options: SMTPOptions = {}) {
     super();
@@ -478,13 +533,18 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    * connections (except `timeout`, which applies to this call only). Any failure closes
    * the connection.
    * @returns the server's greeting (220)
-   * @throws SMTPConnectError when the connection or the TLS handshake fails, or the server
-   *   hangs up before its greeting
+   * @throws SMTPConnectError when the connection or the TLS handshake fails, the server
+   *   hangs up before its greeting, or a `certBundle`, `clientCert` or `clientKey` file
+   *   cannot be read or used (the message names the option and the path; `cause` is the
+   *   file system's or OpenSSL's error)
    * @throws SMTPConnectTimeoutError when connecting plus the greeting take longer than `timeout`
    * @throws SMTPConnectResponseError when the greeting is not 220
    * @throws SMTPException when already connected, or STARTTLS is required and not offered
+   * @throws SMTPResponseException when the server refuses STARTTLS (454 ...)
    * @throws SMTPAuthenticationError when logging in fails
-   * @throws TypeError for bad options
+   * @throws SMTPTimeoutError when the `oauthTokenGenerator` takes longer than `timeout`
+   * @throws TypeError for bad options, or a server that offers STARTTLS to a client given a
+   *   socket and no `hostname` (nothing to check the certificate against)
    */
   async connect(options: ConnectOptions = {}): Promise<SMTPResponse> {
     const { signal, timeout, ...overrides } = options;
@@ -539,8 +599,10 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       if (greeting.code !== SMTPStatus.ready) {
         throw new SMTPConnectResponseError(greeting.code, greeting.message, { command: "CONNECT" });
       }
-      await this.#maybeStartTlsOnConnect({ signal });
-      await this.#maybeLoginOnConnect({ signal });
+      // The steps after the greeting: each reply within this call's timeout.
+      const steps: CallOptions = { signal, timeout: effectiveTimeout };
+      await this.#maybeStartTlsOnConnect(steps);
+      await this.#maybeLoginOnConnect(steps);
       this.#info(`connected to ${where}: ${greeting.code} ${greeting.message.split("\n")[0] ?? ""}`);
       this.emit("connect", greeting);
       await this.#runHook("onConnect", undefined, (hooks) => hooks.onConnect?.(greeting));
@@ -647,7 +709,12 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     const { username, password, oauthTokenGenerator } = this.#options;
     if (username === undefined) return;
     if (oauthTokenGenerator) {
-      const token = await oauthTokenGenerator();
+      // The generator is bounded like a reply: by the timeout and the signal.
+      const token = await within(
+        Promise.resolve().then(oauthTokenGenerator),
+        this.#wait(call),
+        () => new SMTPTimeoutError("Timed out waiting for the oauthTokenGenerator"),
+      );
       if (typeof token !== "string") throw new TypeError("oauthTokenGenerator must resolve to a string");
       await this.authXoauth2(username, token, call);
     } else {
@@ -656,15 +723,27 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   }
 
   async #tlsOptions(overrides: Omit<StartTlsOptions, "timeout" | "signal">): Promise<tls.ConnectionOptions> {
-    const tlsContext = overrides.tlsContext ?? this.#options.tlsContext;
-    const clientCert = overrides.clientCert ?? this.#options.clientCert;
-    const clientKey = overrides.clientKey ?? this.#options.clientKey;
-    const certBundle = overrides.certBundle ?? this.#options.certBundle;
-    const validateCerts = overrides.validateCerts ?? this.#options.validateCerts;
-    const host = overrides.serverHostname ?? this.#options.hostname;
     if (overrides.serverHostname !== undefined) checkCommandArgument(overrides.serverHostname, "serverHostname");
-    if (tlsContext !== undefined && overrides.clientCert !== undefined) {
-      throw new TypeError("Either a TLS context or a certificate/key must be provided");
+    const client = this.#options;
+    // A context given for this upgrade replaces the client's certificate options; a
+    // certificate given for it comes with its own key.
+    const material: TlsMaterial =
+      overrides.tlsContext !== undefined
+        ? overrides
+        : {
+            tlsContext: client.tlsContext,
+            certBundle: overrides.certBundle ?? client.certBundle,
+            clientCert: overrides.clientCert ?? client.clientCert,
+            clientKey: overrides.clientCert !== undefined ? overrides.clientKey : (overrides.clientKey ?? client.clientKey),
+          };
+    checkTlsMaterial(material);
+    const validateCerts = overrides.validateCerts ?? client.validateCerts;
+    const host = overrides.serverHostname ?? client.hostname;
+    if (host === undefined && validateCerts) {
+      throw new TypeError(
+        "There is no host name to check the server's certificate against (the client was given a socket): " +
+          "give hostname (or serverHostname to starttls()), startTls: false, or validateCerts: false",
+      );
     }
     const options: tls.ConnectionOptions = {};
     if (host !== undefined) {
@@ -672,13 +751,14 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       // SNI takes host names only (RFC 6066); an IP address is still checked against the certificate.
       if (net.isIP(host) === 0) options.servername = host;
     }
+    const { tlsContext, certBundle, clientCert, clientKey } = material;
     if (tlsContext !== undefined) {
       options.secureContext = tlsContext;
     } else if (certBundle !== undefined || clientCert !== undefined) {
       options.secureContext = secureContextFor({
-        certBundle: certBundle === undefined ? undefined : await readPem(certBundle),
-        cert: clientCert === undefined ? undefined : await readPem(clientCert),
-        key: clientCert === undefined ? undefined : await readPem(clientKey ?? clientCert),
+        certBundle: certBundle === undefined ? undefined : await pemSource("certBundle", certBundle),
+        cert: clientCert === undefined ? undefined : await pemSource("clientCert", clientCert),
+        key: clientCert === undefined ? undefined : await pemSource(clientKey === undefined ? "clientCert" : "clientKey", clientKey ?? clientCert),
       });
     }
     options.rejectUnauthorized = validateCerts;
@@ -1052,8 +1132,11 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    * is discarded before the handshake. Success: 220.
    * @throws SMTPException when already encrypted, or the server does not offer STARTTLS
    * @throws SMTPResponseException for a reply other than 220
-   * @throws SMTPConnectError when the handshake fails (an unverifiable certificate ...)
+   * @throws SMTPConnectError when the handshake fails (an unverifiable certificate ...), or
+   *   a certificate file cannot be read or used
    * @throws SMTPTimeoutError when the handshake takes longer than `timeout`
+   * @throws TypeError for options that exclude each other (see {@link StartTlsOptions}), or
+   *   no host name to check the certificate against
    */
   async starttls(options: StartTlsOptions = {}): Promise<SMTPResponse> {
     const connection = this.#requireConnection();

@@ -116,6 +116,22 @@ function settleBy<T>(
   });
 }
 
+/**
+ * Waits for `promise` until the deadline or the signal, whichever comes first (the
+ * promise itself is left to settle on its own).
+ * @throws the promise's error; `timeoutError()` at the deadline; SMTPException (cause: the
+ *   abort reason) when the signal aborts
+ */
+export function within<T>(promise: Promise<T>, options: WaitOptions, timeoutError: () => Error): Promise<T> {
+  return settleBy<T>(options, timeoutError, () => undefined, (settle) => {
+    promise.then(
+      (value) => settle(undefined, value),
+      (error: unknown) => settle(error instanceof Error ? error : new Error(String(error), { cause: error })),
+    );
+    return () => undefined;
+  });
+}
+
 /** Waits for `socket` to be connected. */
 function awaitConnected(socket: net.Socket, target: ConnectTarget, options: WaitOptions): Promise<void> {
   if (socket.destroyed) {
