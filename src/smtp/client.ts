@@ -463,6 +463,8 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   #closeError: unknown;
   /** For each connection that ended: its `close` event and `onClose` hook, once. */
   readonly #endings = new WeakMap<Connection, Promise<void>>();
+  /** Failure reports (`error`, `onError`) under way; `close` waits for them. */
+  readonly #reports = new Set<Promise<void>>();
 
   /**
    * @param options how to reach the server (nothing is sent until {@link SMTP.connect})
@@ -528,8 +530,9 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   // Connecting
 
   /**
-   * Connects, reads the greeting, upgrades with STARTTLS as `startTls` says, and logs in
-   * when a `username` is set. Options given here replace the client's for this and later
+   * Connects, reads the greeting, sends EHLO (HELO when EHLO is refused), upgrades with
+   * STARTTLS as `startTls` says (then EHLO again), and logs in when a `username` is set;
+   * then emits `connect`. Options given here replace the client's for this and later
    * connections (except `timeout`, which applies to this call only). Any failure closes
    * the connection.
    * @returns the server's greeting (220)
@@ -602,17 +605,20 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       // The steps after the greeting: each reply within this call's timeout.
       const steps: CallOptions = { signal, timeout: effectiveTimeout };
       await this.#maybeStartTlsOnConnect(steps);
+      // connect() always ends with the server's extensions known (unlike aiosmtplib's).
+      await this.#ehloOrHeloIfNeeded(steps);
       await this.#maybeLoginOnConnect(steps);
       this.#info(`connected to ${where}: ${greeting.code} ${greeting.message.split("\n")[0] ?? ""}`);
-      this.emit("connect", greeting);
+      this.#emit("connect", greeting);
       await this.#runHook("onConnect", undefined, (hooks) => hooks.onConnect?.(greeting));
       return greeting;
     } catch (error) {
       this.#closeError ??= error;
       const connection = this.#connection;
       this.close();
+      // error and onError, then close and onClose, then the rejection.
+      await this.#reportFailure("connecting", undefined, error);
       if (connection) await this.#announceEnd(connection);
-      await this.#reportFailure(undefined, error);
       throw error;
     }
   }
@@ -621,10 +627,9 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   // Events, hooks and the log
 
   #log(direction: "client" | "server", line: string): void {
-    const debug = logLevelAllows(this.#options.logLevel, "debug");
     if (!this.#logging) return;
-    this.emit("log", { direction, line });
-    if (debug) this.#options.logger?.debug?.(`${direction === "client" ? "C:" : "S:"} ${line}`);
+    this.#emit("log", { direction, line });
+    if (logLevelAllows(this.#options.logLevel, "debug")) this.#callLogger("debug", `${direction === "client" ? "C:" : "S:"} ${line}`);
   }
 
   #logReply(reply: SMTPResponse): void {
@@ -633,12 +638,49 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   }
 
   #info(message: string): void {
-    if (logLevelAllows(this.#options.logLevel, "info")) this.#options.logger?.info?.(`mailport smtp: ${message}`);
+    if (logLevelAllows(this.#options.logLevel, "info")) this.#callLogger("info", `mailport smtp: ${message}`);
   }
 
   #logError(message: string, error: unknown): void {
     if (logLevelAllows(this.#options.logLevel, "error")) {
-      this.#options.logger?.error?.(`mailport smtp: ${message}: ${error instanceof Error ? error.message : String(error)}`, error);
+      this.#callLogger("error", `mailport smtp: ${message}: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+  }
+
+  /**
+   * Calls the logger. A logger that throws never breaks an operation: its error becomes an
+   * `error` event (an `error` logger method that throws is ignored: there is nowhere left
+   * to report it).
+   */
+  #callLogger(level: "error" | "info" | "debug", message: string, detail?: unknown): void {
+    const logger = this.#options.logger;
+    try {
+      if (detail === undefined) logger?.[level]?.(message);
+      else logger?.[level]?.(message, detail);
+    } catch (error) {
+      if (level !== "error") this.#emitError(undefined, error);
+    }
+  }
+
+  /**
+   * Emits an event. A listener that throws never breaks an operation (nor turns a
+   * delivered message into a failure): its error is logged and becomes an `error` event.
+   */
+  #emit<K extends Exclude<keyof SMTPEvents, "error">>(event: K, ...args: SMTPEvents[K]): void {
+    try {
+      (this.emit as (event: K, ...args: SMTPEvents[K]) => boolean)(event, ...args);
+    } catch (error) {
+      this.#logError(`a ${event} listener threw`, error);
+      this.#emitError(event === "sent" ? (args[0] as SentMessage) : undefined, error);
+    }
+  }
+
+  /** Emits `error`; an `error` listener that throws is logged (at error level) and otherwise ignored. */
+  #emitError(message: SentMessage | undefined, error: unknown): void {
+    try {
+      this.emit("error", message, error);
+    } catch (listenerError) {
+      this.#logError("an error listener threw", listenerError);
     }
   }
 
@@ -653,31 +695,44 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       await call(hooks);
     } catch (error) {
       this.#logError(`the ${name} hook threw`, error);
-      this.emit("error", message, error);
+      this.#emitError(message, error);
       if (name !== "onError" && name !== "onClose") await this.#runHook("onError", message, (h) => h.onError?.(message, error));
     }
   }
 
-  /** Reports a failed operation: the log, the `error` event, the `onError` hook. */
-  async #reportFailure(message: SentMessage | undefined, error: unknown): Promise<void> {
-    this.#logError(message === undefined ? "connecting failed" : "sending failed", error);
-    this.emit("error", message, error);
-    await this.#runHook("onError", message, (hooks) => hooks.onError?.(message, error));
+  /**
+   * Reports a failed operation: the log, the `error` event, the `onError` hook. A
+   * connection's `close` event waits for the reports under way, so that `error` always
+   * comes before `close`.
+   */
+  async #reportFailure(what: string, message: SentMessage | undefined, error: unknown): Promise<void> {
+    const report = (async () => {
+      this.#logError(`${what} failed`, error);
+      this.#emitError(message, error);
+      await this.#runHook("onError", message, (hooks) => hooks.onError?.(message, error));
+    })();
+    this.#reports.add(report);
+    try {
+      await report;
+    } finally {
+      this.#reports.delete(report);
+    }
   }
 
   /**
    * The `close` event and `onClose` hook of a connection that ended, once per connection.
    * They wait for pending promise callbacks, so that the error which ended the connection
-   * is known when it was one.
+   * is known when it was one, and for the failure reports under way.
    */
   #announceEnd(connection: Connection): Promise<void> {
     let ending = this.#endings.get(connection);
     if (ending === undefined) {
       ending = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        while (this.#reports.size > 0) await Promise.all([...this.#reports]);
         const error = this.#closeError;
         this.#info(error === undefined ? "connection closed" : `connection closed: ${error instanceof Error ? error.message : String(error)}`);
-        if (error === undefined) this.emit("close");
-        else this.emit("close", error);
+        if (error === undefined) this.#emit("close");
+        else this.#emit("close", error);
         await this.#runHook("onClose", undefined, (hooks) => hooks.onClose?.(error));
       });
       this.#endings.set(connection, ending);
@@ -1300,18 +1355,23 @@ export class SMTP extends EventEmitter<SMTPEvents> {
 
   /** Runs a sending operation: `sent` and `onSent` when it succeeds, `error` and `onError` when it fails. */
   async #reporting(message: SentMessage, operation: () => Promise<SendResult>): Promise<SendResult> {
+    const connection = this.#connection;
     let result: SendResult;
     try {
       result = await operation();
     } catch (error) {
-      await this.#reportFailure(message, error);
+      await this.#reportFailure("sending", message, error);
+      // When the failure ended the connection: close and onClose before the rejection.
+      if (connection && !connection.isConnected) await this.#announceEnd(connection);
       throw error;
     }
+    // The server has the message: nothing below may turn that into a failure (the caller
+    // would send it again). Listeners, hooks and the logger are guarded.
     this.#info(
       `message ${result.messageId ?? "without Message-ID"} sent to ${result.accepted.length} of ` +
         `${result.envelope.to.length} recipients: ${result.response.code} ${result.response.message}`,
     );
-    this.emit("sent", message, result);
+    this.#emit("sent", message, result);
     await this.#runHook("onSent", message, (hooks) => hooks.onSent?.(message, result));
     return result;
   }
@@ -1498,7 +1558,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     try {
       return await messageFromInit(message);
     } catch (error) {
-      await this.#reportFailure(undefined, error);
+      await this.#reportFailure("building the message", undefined, error);
       throw error;
     }
   }

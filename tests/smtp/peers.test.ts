@@ -75,9 +75,8 @@ describe("reading replies", () => {
       await c.readLine().catch(() => undefined);
     });
     const smtp = client(p.port);
-    const greeting = await smtp.connect();
+    const greeting = await smtp.connect(); // EHLO included
     expect(greeting.message).toBe("peer.test first\nready");
-    await smtp.ehlo();
     expect([...smtp.esmtpExtensions]).toEqual([
       ["size", "1000"],
       ["8bitmime", ""],
@@ -99,7 +98,6 @@ describe("reading replies", () => {
     });
     const smtp = client(p.port);
     await smtp.connect();
-    await smtp.ehlo();
     await written;
     await sleep(50);
     expect((await smtp.noop()).message).toBe("the real reply");
@@ -113,8 +111,7 @@ describe("reading replies", () => {
       await c.readLine().catch(() => undefined);
     });
     const smtp = client(p.port);
-    await smtp.connect();
-    const error = await smtp.ehlo().catch((e: unknown) => e);
+    const error = await smtp.connect().catch((e: unknown) => e); // at EHLO
     expect(error).toBeInstanceOf(SMTPResponseException);
     expect((error as SMTPResponseException).code).toBe(-1);
     expect(smtp.isConnected).toBe(false);
@@ -167,7 +164,7 @@ describe("reading replies", () => {
     let connections = 0;
     const p = await peer(async (c) => {
       connections++;
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.expect("QUIT", "221 bye");
     });
     const smtp = client(p.port);
@@ -182,7 +179,7 @@ describe("reading replies", () => {
 
   it("takes a server that hangs up after QUIT without replying as a 221", async () => {
     const p = await peer(async (c) => {
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.readLine();
       c.close();
     });
@@ -200,7 +197,6 @@ describe("reading replies", () => {
     });
     const smtp = client(p.port);
     await smtp.connect();
-    await smtp.ehlo();
     const error = await smtp.mail("a@example.com").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SMTPSenderRefused);
     expect((error as SMTPSenderRefused).code).toBe(421);
@@ -294,7 +290,6 @@ describe("transactions", () => {
     });
     const smtp = client(p.port);
     await smtp.connect();
-    await smtp.ehlo();
     await expect(smtp.sendmail("a@example.com", ["ok@example.com", "b@example.com>\r\nRSET"], MESSAGE)).rejects.toThrow(TypeError);
     await expect(smtp.sendmail("a@example.com\0", "b@example.com", MESSAGE)).rejects.toThrow(TypeError);
     await expect(smtp.sendmail("a@example.com", "b@example.com", MESSAGE, { mailOptions: ["X=1\r\nRSET"] })).rejects.toThrow(TypeError);
@@ -350,13 +345,13 @@ describe("timeouts and cancellation", () => {
 
   it("gives up waiting for a reply after the timeout, and closes", async () => {
     const p = await peer(async (c) => {
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.readLine();
       await sleep(3000);
     });
     const smtp = client(p.port, { timeout: 0.3 });
     await smtp.connect();
-    await expect(smtp.ehlo()).rejects.toThrow(SMTPReadTimeoutError);
+    await expect(smtp.noop()).rejects.toThrow(SMTPReadTimeoutError);
     expect(smtp.isConnected).toBe(false);
     await sleep(30);
     expect((await p.connection).ended).toBe(true);
@@ -364,7 +359,7 @@ describe("timeouts and cancellation", () => {
 
   it("stops when the signal aborts, with the AbortError as cause, and closes", async () => {
     const p = await peer(async (c) => {
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.readLine();
       await sleep(3000);
     });
@@ -372,7 +367,7 @@ describe("timeouts and cancellation", () => {
     await smtp.connect();
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const error = await smtp.ehlo(undefined, { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await smtp.noop({ signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SMTPException);
     expect((error as Error).cause).toMatchObject({ name: "AbortError" });
     expect(smtp.isConnected).toBe(false);
@@ -523,7 +518,7 @@ describe("backpressure and other commands", () => {
       });
     });
     const p = await peer(async (c) => {
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.readLine().catch(() => undefined);
     });
     const smtp = client(p.port, { sourceAddress: { host: "127.0.0.1", port: freePort } });
