@@ -118,6 +118,7 @@ describe("sending over plain SMTP", () => {
     expect([...errors.keys()]).toEqual(["nobody@example.com"]);
     expect(errors.get("nobody@example.com")?.code).toBe(550);
     expect(s.messages[0]?.rcptTo).toEqual(["b@example.com"]);
+    expect(s.messages[0]?.data.equals(expected["plain"]?.stored ?? Buffer.alloc(0))).toBe(true);
   });
 
   it("throws SMTPRecipientsRefused when every recipient is refused, and sends nothing", async () => {
@@ -195,10 +196,11 @@ describe("8BITMIME, SMTPUTF8 and SIZE", () => {
     const s = await server({ hideSTARTTLS: true });
     const smtp = client({ port: s.port });
     await smtp.connect();
-    await smtp.sendmail("jösé@exämple.com", ["ünï@exämple.com"], RAW_MESSAGES.plain);
+    await smtp.sendmail("jösé@exämple.com", ["ünï@exämple.com"], RAW_MESSAGES.eightBit);
     expect(s.messages[0]?.smtpUtf8).toBe(true);
     expect(s.messages[0]?.mailFrom).toBe("jösé@exämple.com");
     expect(s.messages[0]?.rcptTo).toEqual(["ünï@exämple.com"]);
+    expect(s.messages[0]?.data.equals(expected["eightBit"]?.stored ?? Buffer.alloc(0))).toBe(true);
   });
 
   it("refuses non-ASCII addresses with SMTPNotSupported before MAIL when the server lacks SMTPUTF8", async () => {
@@ -287,6 +289,8 @@ describe("TLS", () => {
     await smtp.connect();
     await smtp.sendmail("a@example.com", "b@example.com", RAW_MESSAGES.plain);
     expect(s.messages).toHaveLength(1);
+    expect(s.messages[0]?.secure).toBe(true);
+    expect(s.messages[0]?.data.equals(expected["plain"]?.stored ?? Buffer.alloc(0))).toBe(true);
   });
 
   it("names the option, the path and the cause when a certificate file cannot be read", async () => {
@@ -521,8 +525,9 @@ describe("connections", () => {
     const smtp = new SMTP({ sock, localHostname: "client.test", timeout: 5 });
     clients.push(smtp);
     await smtp.connect();
-    await smtp.sendmail("a@example.com", "b@example.com", RAW_MESSAGES.plain);
+    await smtp.sendmail("a@example.com", "b@example.com", RAW_MESSAGES.awkward);
     expect(s.messages).toHaveLength(1);
+    expect(s.messages[0]?.data.equals(expected["awkward"]?.stored ?? Buffer.alloc(0))).toBe(true);
     await smtp.quit();
     expect(sock.destroyed).toBe(true);
   });
@@ -536,10 +541,13 @@ describe("connections", () => {
       await smtp.connect();
       await smtp.sendmail("a@example.com", "b@example.com", RAW_MESSAGES.plain);
       expect(smtp.isConnected).toBe(true);
+      expect(s.commands).not.toContain("QUIT");
     }
     expect(outside.isConnected).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(s.sessions).toHaveLength(1);
+    expect(s.commands.at(-1)).toBe("QUIT");
+    expect(s.messages[0]?.data.equals(expected["plain"]?.stored ?? Buffer.alloc(0))).toBe(true);
   });
 
   it("defaults the port to 465 with useTls, 587 with startTls, else 25", async () => {
@@ -640,6 +648,7 @@ describe("send()", () => {
     await send(RAW_MESSAGES.plain, {
       hostname: "localhost",
       port: s.port,
+      localHostname: "client.test",
       certBundle: certs.caCert,
       username: "alice",
       password: "wonderland",
@@ -648,5 +657,13 @@ describe("send()", () => {
       timeout: 5,
     });
     expect(s.messages[0]).toMatchObject({ secure: true, user: "alice" });
+    expect(s.messages[0]?.data.equals(expected["plain"]?.stored ?? Buffer.alloc(0))).toBe(true);
+    expect(s.commands.filter((line) => /^(EHLO|STARTTLS|AUTH|QUIT)/.test(line))).toEqual([
+      "EHLO client.test",
+      "STARTTLS",
+      "EHLO client.test",
+      "AUTH CRAM-MD5",
+      "QUIT",
+    ]);
   });
 });
