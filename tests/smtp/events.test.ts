@@ -39,6 +39,18 @@ function options(s: { port: number }, extra: SMTPOptions = {}): SMTPOptions {
 const MESSAGE: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Events", text: "Hello\n" };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A peer that greets, answers EHLO, and hangs up when MAIL comes instead of answering. */
+async function hangingUpAtMail(): Promise<Peer> {
+  const peer = await startPeer(async (p) => {
+    await p.write("220 peer ready\r\n");
+    await p.expect("EHLO", "250 peer");
+    await p.readLine();
+    p.close();
+  });
+  servers.push(peer);
+  return peer;
+}
+
 /** A logger that keeps what it is given, by level. */
 function recordingLogger(): SMTPLogger & { lines: Record<"error" | "info" | "debug", string[]> } {
   const lines = { error: [] as string[], info: [] as string[], debug: [] as string[] };
@@ -169,13 +181,7 @@ describe("events and hooks in order", () => {
   });
 
   it("emits close with the error that ended the connection, and runs onClose when the server hangs up", async () => {
-    const peer = await startPeer(async (p) => {
-      await p.write("220 peer ready\r\n");
-      await p.expect("EHLO", "250 peer");
-      await p.readLine(); // MAIL FROM: hang up instead of answering
-      p.close();
-    });
-    servers.push(peer);
+    const peer = await hangingUpAtMail();
     const closes: unknown[][] = [];
     const hooked: unknown[] = [];
     const client = new SMTP(options(peer, { startTls: false, hooks: { onClose: (error) => void hooked.push(error) } }));
@@ -559,13 +565,7 @@ describe("connect, error and close", () => {
   });
 
   it("reports a send that lost the connection with error and onError, then close and onClose, then rejects", async () => {
-    const peer = await startPeer(async (p) => {
-      await p.write("220 peer ready\r\n");
-      await p.expect("EHLO", "250 peer");
-      await p.readLine(); // MAIL FROM: hang up instead of answering
-      p.close();
-    });
-    servers.push(peer);
+    const peer = await hangingUpAtMail();
     const order: string[] = [];
     const client = new SMTP(options(peer, { hooks: hooks(order) }));
     recordOrder(client, order);

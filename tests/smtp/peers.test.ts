@@ -407,32 +407,46 @@ describe("timeouts and cancellation", () => {
 });
 
 describe("the timeout while sending the message data", () => {
-  it("bounds each stall, not the whole transfer, for a server that reads slowly but steadily", async () => {
-    // A Unix socket keeps little in transit, so the client feels the server's pace.
-    const path = join(mkdtempSync(join(tmpdir(), "mailport-slow-")), "slow.sock");
-    const message = Buffer.from(`Subject: slow\r\n\r\n${"x".repeat(99)}\r\n`.repeat(15_000)); // 1.8 MB
-    let received: Buffer = Buffer.alloc(0);
+  /**
+   * A peer on a Unix socket (which keeps little in transit, so that the client feels the
+   * server's pace) that accepts one envelope, then runs `data` after its 354.
+   */
+  async function dataPeer(data: (c: PeerConnection) => Promise<void>): Promise<{ p: Peer; smtp: (timeout: number) => SMTP }> {
+    const path = join(mkdtempSync(join(tmpdir(), "mailport-data-")), "data.sock");
     const p = await peer(
       async (c) => {
         await greet(c);
         await c.expect("MAIL", "250 ok");
         await c.expect("RCPT", "250 ok");
         await c.expect("DATA", "354 go ahead");
-        // Read one piece, then rest 25 ms, and so on: most of a second for the whole message.
-        const slow = (): void => {
-          c.socket.pause();
-          setTimeout(() => c.socket.resume(), 25);
-        };
-        c.socket.on("data", slow);
-        received = await c.readUntil("\r\n.\r\n");
-        c.socket.off("data", slow);
-        await c.write("250 stored\r\n");
-        await c.expect("QUIT", "221 bye");
+        await data(c);
       },
       { path },
     );
-    const smtp = new SMTP({ socketPath: path, localHostname: "client.test", timeout: 0.4, startTls: false });
-    clients.push(smtp);
+    const smtp = (timeout: number): SMTP => {
+      const c = new SMTP({ socketPath: path, localHostname: "client.test", timeout, startTls: false });
+      clients.push(c);
+      return c;
+    };
+    return { p, smtp };
+  }
+
+  it("bounds each stall, not the whole transfer, for a server that reads slowly but steadily", async () => {
+    const message = Buffer.from(`Subject: slow\r\n\r\n${"x".repeat(99)}\r\n`.repeat(15_000)); // 1.8 MB
+    let received: Buffer = Buffer.alloc(0);
+    const { p, smtp: client } = await dataPeer(async (c) => {
+      // Read one piece, then rest 25 ms, and so on: most of a second for the whole message.
+      const slow = (): void => {
+        c.socket.pause();
+        setTimeout(() => c.socket.resume(), 25);
+      };
+      c.socket.on("data", slow);
+      received = await c.readUntil("\r\n.\r\n");
+      c.socket.off("data", slow);
+      await c.write("250 stored\r\n");
+      await c.expect("QUIT", "221 bye");
+    });
+    const smtp = client(0.4);
     await smtp.connect();
     const started = performance.now();
     const result = await smtp.sendmail("a@example.com", "b@example.com", message);
@@ -445,20 +459,11 @@ describe("the timeout while sending the message data", () => {
   });
 
   it("still gives up when the server stops reading for the whole timeout", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "mailport-stuck-")), "stuck.sock");
-    const p = await peer(
-      async (c) => {
-        await greet(c);
-        await c.expect("MAIL", "250 ok");
-        await c.expect("RCPT", "250 ok");
-        await c.expect("DATA", "354 go ahead");
-        c.socket.pause();
-        await sleep(2000);
-      },
-      { path },
-    );
-    const smtp = new SMTP({ socketPath: path, localHostname: "client.test", timeout: 0.2, startTls: false });
-    clients.push(smtp);
+    const { smtp: client } = await dataPeer(async (c) => {
+      c.socket.pause();
+      await sleep(2000);
+    });
+    const smtp = client(0.2);
     await smtp.connect();
     const error = await smtp.sendmail("a@example.com", "b@example.com", Buffer.alloc(4 * 1024 * 1024, 0x61)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SMTPTimeoutError);
