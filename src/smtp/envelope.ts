@@ -65,19 +65,17 @@ export function envelopeAddress(address: string, what = "address", options: { nu
     throw new TypeError(`the ${what} ${JSON.stringify(address)} is empty; only the sender can be the null address <>`);
   }
   const header = new AddressHeader("To", trimmed);
-  const mailbox = header.addresses[0];
-  const refuse = (why: string): never => {
-    throw new TypeError(`the ${what} ${JSON.stringify(address)} is not one email address: ${why}`);
-  };
-  if (header.groups.length !== 1 || header.groups[0]?.displayName !== null || header.addresses.length !== 1 || !mailbox) {
-    refuse("it must be a@example.com, <a@example.com> or Name <a@example.com>");
+  const mailbox = header.groups.length === 1 && header.groups[0]?.displayName === null ? header.addresses[0] : undefined;
+  const problem =
+    mailbox === undefined || header.addresses.length !== 1
+      ? "it must be a@example.com, <a@example.com> or Name <a@example.com>"
+      : // A UTF-8 local part is a defect in a header, and RFC 6531's business here.
+        (header.defects.find((defect) => !(defect instanceof NonASCIILocalPartDefect))?.message ??
+        mailboxProblem(mailbox.username, mailbox.domain));
+  if (mailbox === undefined || problem !== undefined) {
+    throw new TypeError(`the ${what} ${JSON.stringify(address)} is not one email address: ${problem}`);
   }
-  // A UTF-8 local part is a defect in a header, and RFC 6531's business here.
-  const defect = header.defects.find((d) => !(d instanceof NonASCIILocalPartDefect));
-  if (defect) refuse(defect.message);
-  const problem = mailboxProblem(mailbox!.username, mailbox!.domain);
-  if (problem !== undefined) refuse(problem);
-  return mailboxText(mailbox!.username, mailbox!.domain);
+  return mailboxText(mailbox.username, mailbox.domain);
 }
 
 /**

@@ -102,11 +102,10 @@ export function prepareTransaction(
   clientDsn: DSNOptions | undefined,
 ): Transaction {
   if (typeof sender !== "string") throw new TypeError(`the sender must be a string, got ${typeof sender}`);
-  const recipientList: unknown[] =
-    typeof recipients === "string" ? [recipients] : Array.isArray(recipients) ? [...(recipients as unknown[])] : [];
   if (typeof recipients !== "string" && !Array.isArray(recipients)) {
     throw new TypeError("the recipients must be a string or an array of strings");
   }
+  const recipientList: unknown[] = typeof recipients === "string" ? [recipients] : [...(recipients as unknown[])];
   if (recipientList.length === 0) throw new TypeError("at least one recipient is needed");
   const from = envelopeAddress(sender, "sender", { nullAllowed: true });
   const to = recipientList.map((recipient) => {
