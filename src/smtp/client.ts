@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import tls from "node:tls";
@@ -16,18 +15,17 @@ import { EventEmitter } from "eventemitter3";
 import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
 import { authCramMd5Verify, authLoginEncode, authPlainEncode, authXoauth2Encode } from "./auth.js";
-import { Connection, deadlineIn, type ConnectTarget, type WaitOptions } from "./connection.js";
-import { checkDsnOptions, dsnMailParameters, dsnRcptParameters, type DSNOptions } from "./dsn.js";
+import { Connection, abortError, deadlineIn, within, type ConnectTarget, type WaitOptions } from "./connection.js";
+import { checkDsnOptions, dsnMailParameters, type DSNOptions } from "./dsn.js";
 import {
-  extractRecipients,
-  extractSender,
+  envelopeAddress,
   flattenMessage,
   isMessageInit,
+  localPartIsNonAscii,
   messageFromInit,
   messageIdOf,
-  parseAddress,
-  quoteAddress,
   rawMessageId,
+  withAsciiDomain,
   withMessageId,
 } from "./envelope.js";
 import {
@@ -45,6 +43,7 @@ import {
   SMTPResponseException,
   SMTPSenderRefused,
   SMTPServerDisconnected,
+  SMTPTimeoutError,
 } from "./errors.js";
 import { parseEsmtpExtensions } from "./esmtp.js";
 import {
@@ -61,8 +60,18 @@ import {
   type SMTPLogger,
 } from "./events.js";
 import { Lock } from "./lock.js";
-import { secureContextFor } from "./tlscontext.js";
+import { isPemText, pemSource, secureContextFor, type PemOption } from "./tlscontext.js";
 import { checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
+import {
+  checkOptionList,
+  prepareMessageTransaction,
+  prepareTransaction,
+  rcptParameters,
+  toAsciiBytes,
+  wireEnvelope,
+  type Transaction,
+  type WireEnvelope,
+} from "./transaction.js";
 import { SMTPResponse, SMTPStatus } from "./response.js";
 
 /** The plain SMTP port. */
@@ -79,19 +88,26 @@ export const AUTH_METHODS: readonly string[] = Object.freeze(["cram-md5", "plain
 
 /** How to reach and talk to the server. Every option is optional. */
 export interface SMTPOptions {
-  /** Server name or IP address. Default `"localhost"` (unless `sock` or `socketPath` is given). */
+  /**
+   * Server name or IP address, and the name its certificate is checked against. Default
+   * `"localhost"`, unless `sock` or `socketPath` is given: then it is needed for TLS
+   * (`useTls`, `startTls: true`, or an upgrade because the server offers STARTTLS).
+   */
   readonly hostname?: string | undefined;
   /** Server port. Default 465 with `useTls`, 587 with `startTls: true`, else 25. */
   readonly port?: number | undefined;
-  /** Log in as this user after connecting. */
+  /** Log in as this user after connecting (with `password`, or `oauthTokenGenerator` for XOAUTH2). */
   readonly username?: string | undefined;
-  /** The password for `username` (default `""`). Not with `oauthTokenGenerator`. */
+  /** The password for `username` (default `""`). Not without `username`, nor with `oauthTokenGenerator`. */
   readonly password?: string | undefined;
-  /** Returns an OAuth2 access token; with `username`, the client logs in with XOAUTH2. */
+  /**
+   * Returns an OAuth2 access token; the client logs in as `username` (required) with
+   * XOAUTH2. The call is bounded by `timeout` and the signal, as a reply is.
+   */
   readonly oauthTokenGenerator?: (() => Promise<string>) | undefined;
   /** The name sent with EHLO/HELO. Default the machine's host name. */
   readonly localHostname?: string | undefined;
-  /** The local address and port to connect from. */
+  /** The local address and port to connect from. Not with `sock` or `socketPath`. */
   readonly sourceAddress?: { readonly host: string; readonly port: number } | undefined;
   /** Seconds to wait for connecting plus the greeting, and for each reply. Default 60; `null` or `Infinity`: no limit. */
   readonly timeout?: number | null | undefined;
@@ -101,13 +117,16 @@ export interface SMTPOptions {
   readonly startTls?: boolean | undefined;
   /** Verify the server's certificate and host name. Default true. */
   readonly validateCerts?: boolean | undefined;
-  /** A client certificate (PEM file path or PEM text). Not with `tlsContext`. */
+  /**
+   * A client certificate: PEM text, or the path of a PEM file (read when connecting, and
+   * again only when it changes). Not with `tlsContext`.
+   */
   readonly clientCert?: string | undefined;
-  /** The client certificate's key (PEM file path or PEM text); default: taken from `clientCert`. */
+  /** The client certificate's key (as `clientCert`); default: taken from `clientCert`. Needs `clientCert`. */
   readonly clientKey?: string | undefined;
-  /** Extra CA certificates to trust, besides the system's (PEM file path or PEM text). */
+  /** Extra CA certificates to trust, besides the system's (as `clientCert`). Not with `tlsContext`. */
   readonly certBundle?: string | undefined;
-  /** A ready TLS context to use instead of `clientCert`, `clientKey` and `certBundle`. */
+  /** A ready TLS context, which holds its own trust and certificate: not with `clientCert`, `clientKey` or `certBundle`. */
   readonly tlsContext?: tls.SecureContext | undefined;
   /** Connect to this Unix domain socket. Not with `port` or `sock`. */
   readonly socketPath?: string | undefined;
@@ -179,14 +198,24 @@ export interface AddressCommandOptions extends CallOptions {
   readonly encoding?: "ascii" | "utf-8" | undefined;
 }
 
-/** Options of {@link SMTP.starttls}: TLS settings for this upgrade only. */
+/**
+ * Options of {@link SMTP.starttls}: TLS settings for this upgrade only, each replacing the
+ * client's option of the same name. The rules of the client's options hold for the
+ * result: a `tlsContext` given here replaces the client's `certBundle`, `clientCert` and
+ * `clientKey`; a `clientCert` given here comes with its own `clientKey` (or none).
+ */
 export interface StartTlsOptions extends CallOptions {
-  /** The name to verify the certificate against; default the client's `hostname`. */
+  /** The name to verify the certificate against (and send with SNI); default the client's `hostname`. */
   readonly serverHostname?: string | undefined;
+  /** Verify the server's certificate and host name; default the client's `validateCerts`. */
   readonly validateCerts?: boolean | undefined;
+  /** A client certificate, PEM text or the path of a PEM file; default the client's `clientCert`. */
   readonly clientCert?: string | undefined;
+  /** The client certificate's key, PEM text or a path; default taken from `clientCert`. */
   readonly clientKey?: string | undefined;
+  /** Extra CA certificates to trust, PEM text or a path; default the client's `certBundle`. */
   readonly certBundle?: string | undefined;
+  /** A ready TLS context; not with `clientCert`, `clientKey` or `certBundle`. */
   readonly tlsContext?: tls.SecureContext | undefined;
 }
 
@@ -238,6 +267,36 @@ function checkPort(port: unknown, what: string): number {
   return port;
 }
 
+/** The TLS material options, of the client or of one STARTTLS. */
+interface TlsMaterial {
+  readonly tlsContext?: tls.SecureContext | undefined;
+  readonly certBundle?: string | undefined;
+  readonly clientCert?: string | undefined;
+  readonly clientKey?: string | undefined;
+}
+
+/**
+ * Refuses TLS options that would be ignored, and PEM text that is not whole.
+ * @throws TypeError for `tlsContext` with `certBundle`, `clientCert` or `clientKey` (the
+ *   context holds its own), `clientKey` without `clientCert`, or PEM-like text without a
+ *   complete PEM block
+ */
+function checkTlsMaterial(material: TlsMaterial): void {
+  if (material.tlsContext !== undefined && (material.clientCert !== undefined || material.clientKey !== undefined)) {
+    throw new TypeError("Either a TLS context or a certificate/key must be provided");
+  }
+  if (material.tlsContext !== undefined && material.certBundle !== undefined) {
+    throw new TypeError("Either a TLS context or a certBundle must be provided (the context holds the certificates it trusts)");
+  }
+  if (material.clientKey !== undefined && material.clientCert === undefined) {
+    throw new TypeError("The clientKey option needs clientCert, the certificate it is the key of");
+  }
+  for (const option of ["certBundle", "clientCert", "clientKey"] as const satisfies readonly PemOption[]) {
+    const value = material[option];
+    if (typeof value === "string") isPemText(option, value);
+  }
+}
+
 /**
  * Checks the options and applies the defaults that do not depend on the connection.
  * @throws TypeError for a value of the wrong kind or options that exclude each other
@@ -253,20 +312,27 @@ function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
   if (options.startTls === true && options.useTls === true) {
     throw new TypeError("The startTls and useTls options are not compatible.");
   }
-  if (options.tlsContext !== undefined && options.clientCert !== undefined) {
-    throw new TypeError("Either a TLS context or a certificate/key must be provided");
-  }
+  checkTlsMaterial(options);
   if (options.sock !== undefined && options.socketPath !== undefined) {
     throw new TypeError("Either a socket or a socket path must be provided, not both");
   }
   if (usingSocket && options.port !== undefined) {
     throw new TypeError("If using a socket, port is not required");
   }
-  if (usingSocket && options.useTls === true && options.hostname === undefined) {
+  if (usingSocket && options.sourceAddress !== undefined) {
+    throw new TypeError("If using a socket, sourceAddress cannot be used (the socket is already bound)");
+  }
+  if (usingSocket && (options.useTls === true || options.startTls === true) && options.hostname === undefined) {
     throw new TypeError("If using a socket with TLS, hostname is required");
   }
   if (options.password !== undefined && options.oauthTokenGenerator !== undefined) {
     throw new TypeError("The password and oauthTokenGenerator options are not compatible.");
+  }
+  if (options.username === undefined && options.password !== undefined) {
+    throw new TypeError("A password was given without a username: give both, or neither");
+  }
+  if (options.username === undefined && options.oauthTokenGenerator !== undefined) {
+    throw new TypeError("The oauthTokenGenerator option needs a username: XOAUTH2 sends it with the token");
   }
   if (options.sock !== undefined && !(options.sock instanceof net.Socket)) {
     throw new TypeError("the sock option must be a connected net.Socket");
@@ -316,30 +382,35 @@ function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
   });
 }
 
-/** PEM text as given, or read from the file it names. */
-async function readPem(value: string): Promise<string> {
-  return value.includes("-----BEGIN ") ? value : readFile(value, "utf8");
-}
-
-function checkOptionList(options: readonly string[] | undefined, what: string): string[] {
-  if (options === undefined) return [];
-  if (!Array.isArray(options)) throw new TypeError(`the ${what} must be an array of strings`);
-  return options.map((option: unknown) => {
-    checkCommandArgument(option, what.replace(/s$/, ""));
-    if (isNonAscii(option)) throw new TypeError(`the ${what.replace(/s$/, "")} ${JSON.stringify(option)} is not ASCII`);
-    return option;
-  });
-}
-
-function toAsciiBytes(message: string | Uint8Array): Uint8Array {
-  if (message instanceof Uint8Array) return message;
-  if (typeof message !== "string") throw new TypeError("a message must be a string or a Uint8Array");
-  if (isNonAscii(message)) {
-    throw new TypeError(
-      "a message given as a string must be ASCII; pass the bytes (a Uint8Array) to send 8-bit data",
-    );
+/**
+ * The address argument of MAIL or RCPT, and its parameters, checked.
+ * @throws TypeError as {@link SMTP.mail}
+ */
+function addressArgument(address: string, what: "sender" | "recipient", options: AddressCommandOptions): [string, string[]] {
+  const params = checkOptionList(options.options, "options");
+  let parsed = envelopeAddress(address, what, { nullAllowed: what === "sender" });
+  if (options.encoding !== "utf-8") {
+    if (localPartIsNonAscii(parsed)) {
+      throw new TypeError(`the ${what} ${JSON.stringify(address)} is not ASCII; send it with SMTPUTF8 (encoding "utf-8")`);
+    }
+    parsed = withAsciiDomain(parsed);
   }
-  return Buffer.from(message, "latin1");
+  return [parsed, params];
+}
+
+/**
+ * The argument of VRFY or EXPN: an address's addr-spec, or a bare word (a user or list
+ * name, RFC 5321 3.5.3).
+ * @throws TypeError for anything else
+ */
+function queryArgument(address: string): string {
+  try {
+    return envelopeAddress(address, "address");
+  } catch (error) {
+    const word = address.trim();
+    if (word !== "" && !/[\s<>]/.test(word)) return word;
+    throw error;
+  }
 }
 
 /**
@@ -392,12 +463,17 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   #closeError: unknown;
   /** For each connection that ended: its `close` event and `onClose` hook, once. */
   readonly #endings = new WeakMap<Connection, Promise<void>>();
+  /** Failure reports (`error`, `onError`) under way; `close` waits for them. */
+  readonly #reports = new Set<Promise<void>>();
 
   /**
    * @param options how to reach the server (nothing is sent until {@link SMTP.connect})
    * @throws TypeError for options of the wrong kind, or options that exclude each other
    *   (`useTls` with `startTls: true`, `password` with `oauthTokenGenerator`, `sock` with
-   *   `socketPath`, a socket with `port`, `tlsContext` with `clientCert` ...)
+   *   `socketPath`, a socket with `port` or `sourceAddress`, a socket with TLS and no
+   *   `hostname`, `tlsContext` with `clientCert`, `clientKey` or `certBundle`), options
+   *   that would be ignored (`clientKey` without `clientCert`, `password` or
+   *   `oauthTokenGenerator` without `username`), or PEM text without a complete PEM block
    */
   constructor(options: SMTPOptions = {}) {
     super();
@@ -454,18 +530,24 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   // Connecting
 
   /**
-   * Connects, reads the greeting, upgrades with STARTTLS as `startTls` says, and logs in
-   * when a `username` is set. Options given here replace the client's for this and later
+   * Connects, reads the greeting, sends EHLO (HELO when EHLO is refused), upgrades with
+   * STARTTLS as `startTls` says (then EHLO again), and logs in when a `username` is set;
+   * then emits `connect`. Options given here replace the client's for this and later
    * connections (except `timeout`, which applies to this call only). Any failure closes
    * the connection.
    * @returns the server's greeting (220)
-   * @throws SMTPConnectError when the connection or the TLS handshake fails, or the server
-   *   hangs up before its greeting
+   * @throws SMTPConnectError when the connection or the TLS handshake fails, the server
+   *   hangs up before its greeting, or a `certBundle`, `clientCert` or `clientKey` file
+   *   cannot be read or used (the message names the option and the path; `cause` is the
+   *   file system's or OpenSSL's error)
    * @throws SMTPConnectTimeoutError when connecting plus the greeting take longer than `timeout`
    * @throws SMTPConnectResponseError when the greeting is not 220
    * @throws SMTPException when already connected, or STARTTLS is required and not offered
+   * @throws SMTPResponseException when the server refuses STARTTLS (454 ...)
    * @throws SMTPAuthenticationError when logging in fails
-   * @throws TypeError for bad options
+   * @throws SMTPTimeoutError when the `oauthTokenGenerator` takes longer than `timeout`
+   * @throws TypeError for bad options, or a server that offers STARTTLS to a client given a
+   *   socket and no `hostname` (nothing to check the certificate against)
    */
   async connect(options: ConnectOptions = {}): Promise<SMTPResponse> {
     const { signal, timeout, ...overrides } = options;
@@ -520,18 +602,23 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       if (greeting.code !== SMTPStatus.ready) {
         throw new SMTPConnectResponseError(greeting.code, greeting.message, { command: "CONNECT" });
       }
-      await this.#maybeStartTlsOnConnect({ signal });
-      await this.#maybeLoginOnConnect({ signal });
+      // The steps after the greeting: each reply within this call's timeout.
+      const steps: CallOptions = { signal, timeout: effectiveTimeout };
+      await this.#maybeStartTlsOnConnect(steps);
+      // connect() always ends with the server's extensions known (unlike aiosmtplib's).
+      await this.#ehloOrHeloIfNeeded(steps);
+      await this.#maybeLoginOnConnect(steps);
       this.#info(`connected to ${where}: ${greeting.code} ${greeting.message.split("\n")[0] ?? ""}`);
-      this.emit("connect", greeting);
+      this.#emit("connect", greeting);
       await this.#runHook("onConnect", undefined, (hooks) => hooks.onConnect?.(greeting));
       return greeting;
     } catch (error) {
       this.#closeError ??= error;
       const connection = this.#connection;
       this.close();
+      // error and onError, then close and onClose, then the rejection.
+      await this.#reportFailure("connecting", undefined, error);
       if (connection) await this.#announceEnd(connection);
-      await this.#reportFailure(undefined, error);
       throw error;
     }
   }
@@ -540,24 +627,60 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   // Events, hooks and the log
 
   #log(direction: "client" | "server", line: string): void {
-    const debug = logLevelAllows(this.#options.logLevel, "debug");
-    if (!debug && this.listenerCount("log") === 0) return;
-    this.emit("log", { direction, line });
-    if (debug) this.#options.logger?.debug?.(`${direction === "client" ? "C:" : "S:"} ${line}`);
+    if (!this.#logging) return;
+    this.#emit("log", { direction, line });
+    if (logLevelAllows(this.#options.logLevel, "debug")) this.#callLogger("debug", `${direction === "client" ? "C:" : "S:"} ${line}`);
   }
 
   #logReply(reply: SMTPResponse): void {
-    if (!logLevelAllows(this.#options.logLevel, "debug") && this.listenerCount("log") === 0) return;
+    if (!this.#logging) return;
     for (const line of replyLines(reply.code, reply.message)) this.#log("server", line);
   }
 
   #info(message: string): void {
-    if (logLevelAllows(this.#options.logLevel, "info")) this.#options.logger?.info?.(`mailport smtp: ${message}`);
+    if (logLevelAllows(this.#options.logLevel, "info")) this.#callLogger("info", `mailport smtp: ${message}`);
   }
 
   #logError(message: string, error: unknown): void {
     if (logLevelAllows(this.#options.logLevel, "error")) {
-      this.#options.logger?.error?.(`mailport smtp: ${message}: ${error instanceof Error ? error.message : String(error)}`, error);
+      this.#callLogger("error", `mailport smtp: ${message}: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+  }
+
+  /**
+   * Calls the logger. A logger that throws never breaks an operation: its error becomes an
+   * `error` event (an `error` logger method that throws is ignored: there is nowhere left
+   * to report it).
+   */
+  #callLogger(level: "error" | "info" | "debug", message: string, detail?: unknown): void {
+    const logger = this.#options.logger;
+    try {
+      if (detail === undefined) logger?.[level]?.(message);
+      else logger?.[level]?.(message, detail);
+    } catch (error) {
+      if (level !== "error") this.#emitError(undefined, error);
+    }
+  }
+
+  /**
+   * Emits an event. A listener that throws never breaks an operation (nor turns a
+   * delivered message into a failure): its error is logged and becomes an `error` event.
+   */
+  #emit<K extends Exclude<keyof SMTPEvents, "error">>(event: K, ...args: SMTPEvents[K]): void {
+    try {
+      (this.emit as (event: K, ...args: SMTPEvents[K]) => boolean)(event, ...args);
+    } catch (error) {
+      this.#logError(`a ${event} listener threw`, error);
+      this.#emitError(event === "sent" ? (args[0] as SentMessage) : undefined, error);
+    }
+  }
+
+  /** Emits `error`; an `error` listener that throws is logged (at error level) and otherwise ignored. */
+  #emitError(message: SentMessage | undefined, error: unknown): void {
+    try {
+      this.emit("error", message, error);
+    } catch (listenerError) {
+      this.#logError("an error listener threw", listenerError);
     }
   }
 
@@ -572,31 +695,44 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       await call(hooks);
     } catch (error) {
       this.#logError(`the ${name} hook threw`, error);
-      this.emit("error", message, error);
+      this.#emitError(message, error);
       if (name !== "onError" && name !== "onClose") await this.#runHook("onError", message, (h) => h.onError?.(message, error));
     }
   }
 
-  /** Reports a failed operation: the log, the `error` event, the `onError` hook. */
-  async #reportFailure(message: SentMessage | undefined, error: unknown): Promise<void> {
-    this.#logError(message === undefined ? "connecting failed" : "sending failed", error);
-    this.emit("error", message, error);
-    await this.#runHook("onError", message, (hooks) => hooks.onError?.(message, error));
+  /**
+   * Reports a failed operation: the log, the `error` event, the `onError` hook. A
+   * connection's `close` event waits for the reports under way, so that `error` always
+   * comes before `close`.
+   */
+  async #reportFailure(what: string, message: SentMessage | undefined, error: unknown): Promise<void> {
+    const report = (async () => {
+      this.#logError(`${what} failed`, error);
+      this.#emitError(message, error);
+      await this.#runHook("onError", message, (hooks) => hooks.onError?.(message, error));
+    })();
+    this.#reports.add(report);
+    try {
+      await report;
+    } finally {
+      this.#reports.delete(report);
+    }
   }
 
   /**
    * The `close` event and `onClose` hook of a connection that ended, once per connection.
    * They wait for pending promise callbacks, so that the error which ended the connection
-   * is known when it was one.
+   * is known when it was one, and for the failure reports under way.
    */
   #announceEnd(connection: Connection): Promise<void> {
     let ending = this.#endings.get(connection);
     if (ending === undefined) {
       ending = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        while (this.#reports.size > 0) await Promise.all([...this.#reports]);
         const error = this.#closeError;
         this.#info(error === undefined ? "connection closed" : `connection closed: ${error instanceof Error ? error.message : String(error)}`);
-        if (error === undefined) this.emit("close");
-        else this.emit("close", error);
+        if (error === undefined) this.#emit("close");
+        else this.#emit("close", error);
         await this.#runHook("onClose", undefined, (hooks) => hooks.onClose?.(error));
       });
       this.#endings.set(connection, ending);
@@ -628,7 +764,12 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     const { username, password, oauthTokenGenerator } = this.#options;
     if (username === undefined) return;
     if (oauthTokenGenerator) {
-      const token = await oauthTokenGenerator();
+      // The generator is bounded like a reply: by the timeout and the signal.
+      const token = await within(
+        Promise.resolve().then(oauthTokenGenerator),
+        this.#wait(call),
+        () => new SMTPTimeoutError("Timed out waiting for the oauthTokenGenerator"),
+      );
       if (typeof token !== "string") throw new TypeError("oauthTokenGenerator must resolve to a string");
       await this.authXoauth2(username, token, call);
     } else {
@@ -637,15 +778,27 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   }
 
   async #tlsOptions(overrides: Omit<StartTlsOptions, "timeout" | "signal">): Promise<tls.ConnectionOptions> {
-    const tlsContext = overrides.tlsContext ?? this.#options.tlsContext;
-    const clientCert = overrides.clientCert ?? this.#options.clientCert;
-    const clientKey = overrides.clientKey ?? this.#options.clientKey;
-    const certBundle = overrides.certBundle ?? this.#options.certBundle;
-    const validateCerts = overrides.validateCerts ?? this.#options.validateCerts;
-    const host = overrides.serverHostname ?? this.#options.hostname;
     if (overrides.serverHostname !== undefined) checkCommandArgument(overrides.serverHostname, "serverHostname");
-    if (tlsContext !== undefined && overrides.clientCert !== undefined) {
-      throw new TypeError("Either a TLS context or a certificate/key must be provided");
+    const client = this.#options;
+    // A context given for this upgrade replaces the client's certificate options; a
+    // certificate given for it comes with its own key.
+    const material: TlsMaterial =
+      overrides.tlsContext !== undefined
+        ? overrides
+        : {
+            tlsContext: client.tlsContext,
+            certBundle: overrides.certBundle ?? client.certBundle,
+            clientCert: overrides.clientCert ?? client.clientCert,
+            clientKey: overrides.clientCert !== undefined ? overrides.clientKey : (overrides.clientKey ?? client.clientKey),
+          };
+    checkTlsMaterial(material);
+    const validateCerts = overrides.validateCerts ?? client.validateCerts;
+    const host = overrides.serverHostname ?? client.hostname;
+    if (host === undefined && validateCerts) {
+      throw new TypeError(
+        "There is no host name to check the server's certificate against (the client was given a socket): " +
+          "give hostname (or serverHostname to starttls()), startTls: false, or validateCerts: false",
+      );
     }
     const options: tls.ConnectionOptions = {};
     if (host !== undefined) {
@@ -653,13 +806,14 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       // SNI takes host names only (RFC 6066); an IP address is still checked against the certificate.
       if (net.isIP(host) === 0) options.servername = host;
     }
+    const { tlsContext, certBundle, clientCert, clientKey } = material;
     if (tlsContext !== undefined) {
       options.secureContext = tlsContext;
     } else if (certBundle !== undefined || clientCert !== undefined) {
       options.secureContext = secureContextFor({
-        certBundle: certBundle === undefined ? undefined : await readPem(certBundle),
-        cert: clientCert === undefined ? undefined : await readPem(clientCert),
-        key: clientCert === undefined ? undefined : await readPem(clientKey ?? clientCert),
+        certBundle: certBundle === undefined ? undefined : await pemSource("certBundle", certBundle),
+        cert: clientCert === undefined ? undefined : await pemSource("clientCert", clientCert),
+        key: clientCert === undefined ? undefined : await pemSource(clientKey === undefined ? "clientCert" : "clientKey", clientKey ?? clientCert),
       });
     }
     options.rejectUnauthorized = validateCerts;
@@ -731,6 +885,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     const wait = this.#wait(call);
     return this.#commandLock.run(async () => {
       const connection = this.#requireConnection();
+      this.#abortIfAborted(call);
       this.#logCommand(line);
       let reply: SMTPResponse;
       try {
@@ -751,8 +906,26 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     });
   }
 
+  /**
+   * Refuses to start writing when the signal has already aborted: the operation stops as
+   * an abort during it would, closing the connection, and nothing is written.
+   */
+  #abortIfAborted(call: CallOptions): void {
+    const signal = call.signal;
+    if (!signal?.aborted) return;
+    const error = abortError(signal);
+    this.#closeError ??= error;
+    this.close();
+    throw error;
+  }
+
+  /** Whether anyone reads the transcript (a `log` listener, or the logger at debug). */
+  get #logging(): boolean {
+    return logLevelAllows(this.#options.logLevel, "debug") || this.listenerCount("log") > 0;
+  }
+
   #logCommand(line: Uint8Array): void {
-    if (!logLevelAllows(this.#options.logLevel, "debug") && this.listenerCount("log") === 0) return;
+    if (!this.#logging) return;
     const text = Buffer.from(line).toString("utf8").replace(/\r\n$/, "");
     this.#log("client", maskCredentials(text, this.#authContinuation));
   }
@@ -760,6 +933,12 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   #wait(call: CallOptions): WaitOptions {
     const timeout = call.timeout === undefined ? this.#options.timeout : checkTimeout(call.timeout);
     return { deadline: deadlineIn(timeout), signal: call.signal };
+  }
+
+  /** For message data: the timeout bounds each stall of the transfer, not the whole of it. */
+  #dataWait(call: CallOptions): WaitOptions {
+    const timeout = call.timeout === undefined ? this.#options.timeout : checkTimeout(call.timeout);
+    return { deadline: deadlineIn(timeout), signal: call.signal, stall: timeout * 1000 };
   }
 
   #requireConnection(): Connection {
@@ -872,26 +1051,32 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     checkCommandArgument(address, "address");
     const params = checkOptionList(options.options, "options");
     const utf8 = params.some((option) => option.toLowerCase() === "smtputf8");
-    const parsed = parseAddress(address);
-    if (!utf8 && isNonAscii(parsed)) {
+    const argument = queryArgument(address);
+    if (!utf8 && isNonAscii(argument)) {
       throw new TypeError(`the address ${JSON.stringify(address)} is not ASCII; pass the SMTPUTF8 option`);
     }
     await this.#ehloOrHeloIfNeeded(options);
     if (utf8 && !this.supportsExtension("smtputf8")) throw new SMTPNotSupported("SMTPUTF8 is not supported by this server");
-    return this.#execute([verb, parsed, ...params], options);
+    return this.#execute([verb, argument, ...params], options);
   }
 
   /**
    * MAIL FROM: starts a transaction. Success: 250.
-   * @param sender the envelope sender; a display name is dropped, `""` is the null sender
+   * @param sender the envelope sender: `a@example.com`, `<a@example.com>` or
+   *   `Name <a@example.com>` (the display name is dropped); `""` or `<>` for the null sender
    * @throws SMTPSenderRefused for any other reply
-   * @throws TypeError for a sender or option holding a control character, or a non-ASCII
-   *   sender without `encoding: "utf-8"`
+   * @throws TypeError before anything is written, for a sender that is not exactly one
+   *   address, a sender or option holding a control character, or a sender with a
+   *   non-ASCII local part without `encoding: "utf-8"` (a non-ASCII domain is sent as A-labels)
    */
   async mail(sender: string, options: AddressCommandOptions = {}): Promise<SMTPResponse> {
-    const line = this.#addressCommand("MAIL FROM:", sender, "sender", options);
+    const [address, params] = addressArgument(sender, "sender", options);
     await this.#ehloOrHeloIfNeeded(options);
-    const reply = await this.#execute(line, options);
+    return this.#mailFrom(address, sender, params, options);
+  }
+
+  async #mailFrom(address: string, sender: string, params: readonly string[], call: CallOptions): Promise<SMTPResponse> {
+    const reply = await this.#execute(["MAIL", `FROM:<${address}>`, ...params], call);
     if (reply.code !== SMTPStatus.completed) throw new SMTPSenderRefused(reply.code, reply.message, sender);
     return reply;
   }
@@ -899,27 +1084,20 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   /**
    * RCPT TO: adds a recipient. Success: 250 or 251.
    * @throws SMTPRecipientRefused for any other reply
-   * @throws TypeError as {@link SMTP.mail}
+   * @throws TypeError as {@link SMTP.mail} (the null address is no recipient)
    */
   async rcpt(recipient: string, options: AddressCommandOptions = {}): Promise<SMTPResponse> {
-    const line = this.#addressCommand("RCPT TO:", recipient, "recipient", options);
+    const [address, params] = addressArgument(recipient, "recipient", options);
     await this.#ehloOrHeloIfNeeded(options);
-    const reply = await this.#execute(line, options);
+    return this.#rcptTo(address, recipient, params, options);
+  }
+
+  async #rcptTo(address: string, recipient: string, params: readonly string[], call: CallOptions): Promise<SMTPResponse> {
+    const reply = await this.#execute(["RCPT", `TO:<${address}>`, ...params], call);
     if (reply.code !== SMTPStatus.completed && reply.code !== SMTPStatus.willForward) {
       throw new SMTPRecipientRefused(reply.code, reply.message, recipient);
     }
     return reply;
-  }
-
-  #addressCommand(prefix: string, address: string, what: string, options: AddressCommandOptions): string[] {
-    checkCommandArgument(address, what);
-    const params = checkOptionList(options.options, "options");
-    const quoted = quoteAddress(address);
-    if (options.encoding !== "utf-8" && isNonAscii(quoted)) {
-      throw new TypeError(`the ${what} ${JSON.stringify(address)} is not ASCII; send it with SMTPUTF8 (encoding "utf-8")`);
-    }
-    const [verb, arg] = prefix.split(" ") as [string, string];
-    return [verb, arg + quoted, ...params];
   }
 
   /**
@@ -935,37 +1113,57 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     const bytes = toAsciiBytes(message);
     this.#requireConnection();
     await this.#ehloOrHeloIfNeeded(call);
-    const wait = this.#wait(call);
+    return this.#data(bytes, () => normalizedSize(bytes), call);
+  }
+
+  /** DATA, then the message (see {@link SMTP.data}), under one hold of the command lock. */
+  async #data(bytes: Uint8Array, size: () => number, call: CallOptions): Promise<SMTPResponse> {
     return this.#commandLock.run(async () => {
       const connection = this.#requireConnection();
-      this.#log("client", "DATA");
-      const start = await connection.command(encodeCommand(["DATA"]), wait);
+      this.#abortIfAborted(call);
+      const line = encodeCommand(["DATA"]);
+      this.#logCommand(line);
+      let start: SMTPResponse;
+      try {
+        start = await connection.command(line, this.#wait(call));
+      } catch (error) {
+        if (!connection.isConnected) this.#closeError ??= error;
+        throw error;
+      }
       this.#logReply(start);
       if (start.code !== SMTPStatus.startInput) {
         if (start.code === SMTPStatus.domainUnavailable) this.close();
         throw new SMTPDataError(start.code, start.message, { command: "DATA" });
       }
-      this.#log("client", `[message data: ${bytes.length} bytes]`);
-      let complete: boolean;
-      let reply: SMTPResponse;
-      try {
-        complete = await connection.writeData(bytes, this.#wait(call));
-        reply = await connection.readReply(this.#wait(call));
-      } catch (error) {
-        if (!connection.isConnected) this.#closeError ??= error;
-        throw error;
-      }
-      this.#logReply(reply);
-      if (!complete) {
-        this.close();
-        throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
-      }
-      if (reply.code !== SMTPStatus.completed) {
-        if (reply.code === SMTPStatus.domainUnavailable) this.close();
-        throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
-      }
-      return reply;
+      return this.#writeMessage(connection, bytes, size, call);
     });
+  }
+
+  /**
+   * After DATA's 354: the message data, the terminator, and the final reply (250). Called
+   * holding the command lock. The transcript gives the message's size as SIZE= counts it.
+   */
+  async #writeMessage(connection: Connection, bytes: Uint8Array, size: () => number, call: CallOptions): Promise<SMTPResponse> {
+    if (this.#logging) this.#log("client", `[message data: ${size()} bytes]`);
+    let complete: boolean;
+    let reply: SMTPResponse;
+    try {
+      complete = await connection.writeData(bytes, this.#dataWait(call));
+      reply = await connection.readReply(this.#wait(call));
+    } catch (error) {
+      if (!connection.isConnected) this.#closeError ??= error;
+      throw error;
+    }
+    this.#logReply(reply);
+    if (!complete) {
+      this.close();
+      throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+    }
+    if (reply.code !== SMTPStatus.completed) {
+      if (reply.code === SMTPStatus.domainUnavailable) this.close();
+      throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+    }
+    return reply;
   }
 
   /**
@@ -989,8 +1187,11 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    * is discarded before the handshake. Success: 220.
    * @throws SMTPException when already encrypted, or the server does not offer STARTTLS
    * @throws SMTPResponseException for a reply other than 220
-   * @throws SMTPConnectError when the handshake fails (an unverifiable certificate ...)
+   * @throws SMTPConnectError when the handshake fails (an unverifiable certificate ...), or
+   *   a certificate file cannot be read or used
    * @throws SMTPTimeoutError when the handshake takes longer than `timeout`
+   * @throws TypeError for options that exclude each other (see {@link StartTlsOptions}), or
+   *   no host name to check the certificate against
    */
   async starttls(options: StartTlsOptions = {}): Promise<SMTPResponse> {
     const connection = this.#requireConnection();
@@ -1118,22 +1319,27 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   /**
    * Sends a whole transaction: MAIL, one RCPT per recipient, DATA. Sends EHLO first if
    * needed. Adds `SIZE=` (the message's size with CRLF line endings) when the server
-   * takes SIZE, `SMTPUTF8` when an address is not ASCII, and `BODY=8BITMIME` when the
-   * message has 8-bit bytes and the server takes 8BITMIME. With `dsn` (or the client's),
-   * adds RFC 3461's `RET=` and `ENVID=` to MAIL and `NOTIFY=` and `ORCPT=` to each RCPT.
+   * takes SIZE, `SMTPUTF8` when an address is not ASCII and the server offers it, and
+   * `BODY=8BITMIME` when the message has 8-bit bytes and the server takes 8BITMIME. An
+   * address whose domain only is not ASCII goes to a server without SMTPUTF8 with the
+   * domain as A-labels (`b@xn--bcher-kva.example`). With `dsn` (or the client's), adds
+   * RFC 3461's `RET=` and `ENVID=` to MAIL and `NOTIFY=` and `ORCPT=` to each RCPT.
    * If some recipients are refused the message is still sent to the others, and the
    * refusals are in `errors` and `rejected`. After a refused transaction, RSET is sent.
    * Emits `sent` (then awaits `onSent`) or `error` (then awaits `onError`).
    *
-   * @param recipients one address or several
+   * @param sender the envelope sender: `a@example.com`, `<a@example.com>` or
+   *   `Name <a@example.com>`; `""` or `<>` for the null sender
+   * @param recipients one address or several, in the same forms
    * @param message the message; a string must be ASCII
-   * @throws SMTPRecipientsRefused when every recipient is refused
-   * @throws SMTPSenderRefused, SMTPDataError for a refused MAIL or DATA
+   * @throws TypeError before anything is sent: an address that is not exactly one mailbox,
+   *   an argument holding a control character, no recipients, a non-ASCII string message,
+   *   `SIZE=` or `BODY=` in `mailOptions` (mailport writes them), or bad `dsn` options
    * @throws SMTPNotSupported before MAIL when an address needs SMTPUTF8 and the server does
    *   not offer it, the message is larger than the server's SIZE, or DSN is asked for and
    *   the server does not offer it
-   * @throws TypeError before anything is sent, for an argument holding a control character,
-   *   no recipients, a non-ASCII string message, or bad `dsn` options
+   * @throws SMTPRecipientsRefused when every recipient is refused
+   * @throws SMTPSenderRefused, SMTPDataError for a refused MAIL or DATA
    */
   async sendmail(
     sender: string,
@@ -1141,73 +1347,51 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     message: string | Uint8Array,
     options: SendmailOptions = {},
   ): Promise<SendResult> {
-    return this.#reporting(message, () => this.#sendmail(sender, recipients, message, options, message));
+    return this.#reporting(message, () => {
+      const transaction = prepareTransaction(sender, recipients, options, this.#options.dsn);
+      return this.#transact(transaction, toAsciiBytes(message), callOf(options), message);
+    });
   }
 
   /** Runs a sending operation: `sent` and `onSent` when it succeeds, `error` and `onError` when it fails. */
   async #reporting(message: SentMessage, operation: () => Promise<SendResult>): Promise<SendResult> {
+    const connection = this.#connection;
     let result: SendResult;
     try {
       result = await operation();
     } catch (error) {
-      await this.#reportFailure(message, error);
+      await this.#reportFailure("sending", message, error);
+      // When the failure ended the connection: close and onClose before the rejection.
+      if (connection && !connection.isConnected) await this.#announceEnd(connection);
       throw error;
     }
+    // The server has the message: nothing below may turn that into a failure (the caller
+    // would send it again). Listeners, hooks and the logger are guarded.
     this.#info(
       `message ${result.messageId ?? "without Message-ID"} sent to ${result.accepted.length} of ` +
         `${result.envelope.to.length} recipients: ${result.response.code} ${result.response.message}`,
     );
-    this.emit("sent", message, result);
+    this.#emit("sent", message, result);
     await this.#runHook("onSent", message, (hooks) => hooks.onSent?.(message, result));
     return result;
   }
 
-  async #sendmail(
-    sender: string,
-    recipients: string | readonly string[],
-    message: string | Uint8Array,
-    options: SendmailOptions,
-    original: SentMessage,
-  ): Promise<SendResult> {
-    const recipientList = typeof recipients === "string" ? [recipients] : [...recipients];
-    if (recipientList.length === 0) throw new TypeError("at least one recipient is needed");
-    checkCommandArgument(sender, "sender");
-    for (const recipient of recipientList) checkCommandArgument(recipient, "recipient");
-    const mailOptions = checkOptionList(options.mailOptions, "mailOptions");
-    const rcptOptions = checkOptionList(options.rcptOptions, "rcptOptions");
-    const dsn =
-      options.dsn === undefined ? this.#options.dsn : options.dsn === false ? undefined : checkDsnOptions(options.dsn);
-    const data = toAsciiBytes(message);
-    const call: CallOptions = { timeout: options.timeout, signal: options.signal };
-    const recipientOptions = (recipient: string): string[] =>
-      dsn === undefined ? rcptOptions : [...rcptOptions, ...dsnRcptParameters(dsn, parseAddress(recipient))];
-    // ORCPT values are checked before anything is sent.
-    for (const recipient of recipientList) recipientOptions(recipient);
-
+  /** MAIL, RCPT and DATA for a prepared transaction, once the server's extensions are known. */
+  async #transact(transaction: Transaction, data: Uint8Array, call: CallOptions, original: SentMessage): Promise<SendResult> {
     return this.#sendLock.run(async () => {
       await this.#ehloOrHeloIfNeeded(call);
-      const hasOption = (test: RegExp): boolean => mailOptions.some((option) => test.test(option));
-      const addressNeedsUtf8 = isNonAscii(sender) || recipientList.some(isNonAscii);
-      if (addressNeedsUtf8 && !hasOption(/^smtputf8$/i)) mailOptions.push("SMTPUTF8");
-      const utf8 = hasOption(/^smtputf8$/i);
-      if (utf8 && !this.supportsExtension("smtputf8")) {
-        throw new SMTPNotSupported(
-          addressNeedsUtf8
-            ? "An address containing non-ASCII characters was provided, but SMTPUTF8 is not supported by this server"
-            : "SMTPUTF8 is not supported by this server",
-        );
-      }
-      if (dsn !== undefined) {
+      const envelope = wireEnvelope(transaction, this.supportsExtension("smtputf8"));
+      const mailOptions = [...transaction.mailOptions];
+      if (envelope.utf8) mailOptions.push("SMTPUTF8");
+      if (transaction.dsn !== undefined) {
         if (!this.supportsExtension("dsn")) {
           throw new SMTPNotSupported("Delivery status notifications (DSN) were asked for, but DSN is not supported by this server");
         }
-        mailOptions.push(...dsnMailParameters(dsn));
+        mailOptions.push(...dsnMailParameters(transaction.dsn));
       }
-      if (this.supportsExtension("8bitmime") && !hasOption(/^body=/i) && hasEightBitData(data)) {
-        mailOptions.push("BODY=8BITMIME");
-      }
+      if (this.supportsExtension("8bitmime") && hasEightBitData(data)) mailOptions.push("BODY=8BITMIME");
       const size = normalizedSize(data);
-      if (this.supportsExtension("size") && !hasOption(/^size=/i)) {
+      if (this.supportsExtension("size")) {
         const limit = Number.parseInt(this.#extensions.get("size") ?? "", 10);
         if (Number.isInteger(limit) && limit > 0 && size > limit) {
           throw new SMTPNotSupported(
@@ -1216,39 +1400,27 @@ export class SMTP extends EventEmitter<SMTPEvents> {
         }
         mailOptions.unshift(`SIZE=${size}`);
       }
-      const encoding = utf8 ? "utf-8" : "ascii";
+      const plan: TransactionPlan = {
+        transaction,
+        envelope,
+        mailOptions,
+        rcptOptions: envelope.to.map((address) => rcptParameters(transaction, address)),
+        data,
+        size,
+      };
       try {
         const envelopeStart = performance.now();
-        let errors: Map<string, SMTPResponse>;
-        let response: SMTPResponse;
-        let messageStart: number;
-        if (this.supportsExtension("pipelining")) {
-          ({ errors, response, messageStart } = await this.#pipelinedTransaction(
-            sender,
-            mailOptions,
-            recipientList,
-            recipientOptions,
-            encoding,
-            data,
-            call,
-          ));
-        } else {
-          await this.mail(sender, { ...call, options: mailOptions, encoding });
-          errors = await this.#sendRecipients(recipientList, recipientOptions, encoding, call);
-          messageStart = performance.now();
-          response = await this.data(data, call);
-        }
+        const { errors, response, messageStart } = this.supportsExtension("pipelining")
+          ? await this.#pipelinedTransaction(plan, call)
+          : await this.#stepByStepTransaction(plan, call);
         const messageEnd = performance.now();
+        const { recipients } = transaction;
         return Object.freeze({
           errors,
           response,
-          accepted: Object.freeze(recipientList.filter((recipient) => !errors.has(recipient))),
-          rejected: Object.freeze(recipientList.filter((recipient) => errors.has(recipient))),
-          envelope: Object.freeze({
-            // The null reverse-path is the empty string.
-            from: parseAddress(sender) === "<>" ? "" : parseAddress(sender),
-            to: Object.freeze(recipientList.map(parseAddress)),
-          }),
+          accepted: Object.freeze(recipients.filter((recipient) => !errors.has(recipient))),
+          rejected: Object.freeze(recipients.filter((recipient) => errors.has(recipient))),
+          envelope: Object.freeze({ from: envelope.from, to: Object.freeze([...envelope.to]) }),
           messageId: typeof original === "object" && !(original instanceof Uint8Array) ? messageIdOf(original) : rawMessageId(data),
           messageSize: size,
           envelopeTime: messageStart - envelopeStart,
@@ -1268,29 +1440,44 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     });
   }
 
+  /** MAIL, each RCPT, then DATA, each awaiting its reply (a server without PIPELINING). */
+  async #stepByStepTransaction(plan: TransactionPlan, call: CallOptions): Promise<TransactionOutcome> {
+    const { transaction, envelope } = plan;
+    await this.#mailFrom(envelope.from, transaction.sender, plan.mailOptions, call);
+    const refused: SMTPRecipientRefused[] = [];
+    for (const [i, address] of envelope.to.entries()) {
+      const recipient = transaction.recipients[i] as string;
+      try {
+        await this.#rcptTo(address, recipient, plan.rcptOptions[i] ?? [], call);
+      } catch (error) {
+        if (!(error instanceof SMTPRecipientRefused)) throw error;
+        refused.push(error);
+      }
+    }
+    if (refused.length === envelope.to.length) throw new SMTPRecipientsRefused(refused);
+    const messageStart = performance.now();
+    const response = await this.#data(plan.data, () => plan.size, call);
+    return { errors: refusalMap(refused), response, messageStart };
+  }
+
   /**
    * MAIL, every RCPT and DATA in one write, their replies read in order (RFC 2920), then
    * the data as {@link SMTP.data} sends it. The outcome and the errors are those of the
    * command-by-command transaction: SMTPSenderRefused, SMTPRecipientsRefused when every
    * recipient is refused, SMTPDataError. A DATA accepted with nothing valid before it is
-   * ended at once with an empty message (RFC 2920 3.1).
+   * ended at once with an empty message (RFC 2920 3.1). The message's time starts when the
+   * last RCPT reply is in, as it does command by command.
    */
-  async #pipelinedTransaction(
-    sender: string,
-    mailOptions: readonly string[],
-    recipients: readonly string[],
-    recipientOptions: (recipient: string) => readonly string[],
-    encoding: "ascii" | "utf-8",
-    data: Uint8Array,
-    call: CallOptions,
-  ): Promise<{ errors: Map<string, SMTPResponse>; response: SMTPResponse; messageStart: number }> {
-    const mailLine = encodeCommand(this.#addressCommand("MAIL FROM:", sender, "sender", { options: [...mailOptions], encoding }));
-    const rcptLines = recipients.map((recipient) =>
-      encodeCommand(this.#addressCommand("RCPT TO:", recipient, "recipient", { options: [...recipientOptions(recipient)], encoding })),
-    );
-    const lines = [mailLine, ...rcptLines, encodeCommand(["DATA"])];
+  async #pipelinedTransaction(plan: TransactionPlan, call: CallOptions): Promise<TransactionOutcome> {
+    const { transaction, envelope } = plan;
+    const lines = [
+      encodeCommand(["MAIL", `FROM:<${envelope.from}>`, ...plan.mailOptions]),
+      ...envelope.to.map((address, i) => encodeCommand(["RCPT", `TO:<${address}>`, ...(plan.rcptOptions[i] ?? [])])),
+      encodeCommand(["DATA"]),
+    ];
     return this.#commandLock.run(async () => {
       const connection = this.#requireConnection();
+      this.#abortIfAborted(call);
       const read = async (): Promise<SMTPResponse> => {
         const reply = await connection.readReply(this.#wait(call));
         this.#logReply(reply);
@@ -1302,14 +1489,15 @@ export class SMTP extends EventEmitter<SMTPEvents> {
         await connection.pipeline(lines, this.#wait(call));
         const mailReply = await read();
         const refused: SMTPRecipientRefused[] = [];
-        for (const recipient of recipients) {
+        for (const recipient of transaction.recipients) {
           const reply = await read();
           if (reply.code !== SMTPStatus.completed && reply.code !== SMTPStatus.willForward) {
             refused.push(new SMTPRecipientRefused(reply.code, reply.message, recipient));
           }
         }
+        const messageStart = performance.now();
         const dataReply = await read();
-        const nothingToSend = mailReply.code !== SMTPStatus.completed || refused.length === recipients.length;
+        const nothingToSend = mailReply.code !== SMTPStatus.completed || refused.length === envelope.to.length;
         if (dataReply.code === SMTPStatus.startInput && nothingToSend && this.isConnected) {
           // Nothing was meant to be sent: end the message at once.
           const end = encodeCommand(["."]);
@@ -1317,22 +1505,15 @@ export class SMTP extends EventEmitter<SMTPEvents> {
           const reply = await connection.command(end, this.#wait(call));
           this.#logReply(reply);
         }
-        if (mailReply.code !== SMTPStatus.completed) throw new SMTPSenderRefused(mailReply.code, mailReply.message, sender);
-        if (refused.length === recipients.length) throw new SMTPRecipientsRefused(refused);
+        if (mailReply.code !== SMTPStatus.completed) {
+          throw new SMTPSenderRefused(mailReply.code, mailReply.message, transaction.sender);
+        }
+        if (refused.length === envelope.to.length) throw new SMTPRecipientsRefused(refused);
         if (dataReply.code !== SMTPStatus.startInput) {
           throw new SMTPDataError(dataReply.code, dataReply.message, { command: "DATA" });
         }
-        const messageStart = performance.now();
-        this.#log("client", `[message data: ${data.length} bytes]`);
-        const complete = await connection.writeData(data, this.#wait(call));
-        const reply = await read();
-        if (!complete) {
-          this.close();
-          throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
-        }
-        if (reply.code !== SMTPStatus.completed) throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
-        const errors = new Map(refused.map((error) => [error.recipient, new SMTPResponse(error.code, error.message)]));
-        return { errors, response: reply, messageStart };
+        const response = await this.#writeMessage(connection, plan.data, () => plan.size, call);
+        return { errors: refusalMap(refused), response, messageStart };
       } catch (error) {
         if (!connection.isConnected) this.#closeError ??= error;
         throw error;
@@ -1340,39 +1521,23 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     });
   }
 
-  async #sendRecipients(
-    recipients: readonly string[],
-    options: (recipient: string) => readonly string[],
-    encoding: "ascii" | "utf-8",
-    call: CallOptions,
-  ): Promise<Map<string, SMTPResponse>> {
-    const refused: SMTPRecipientRefused[] = [];
-    for (const recipient of recipients) {
-      try {
-        await this.rcpt(recipient, { ...call, options: options(recipient), encoding });
-      } catch (error) {
-        if (!(error instanceof SMTPRecipientRefused)) throw error;
-        refused.push(error);
-      }
-    }
-    if (refused.length === recipients.length) throw new SMTPRecipientsRefused(refused);
-    return new Map(refused.map((error) => [error.recipient, new SMTPResponse(error.code, error.message)]));
-  }
-
   /**
-   * Sends an `EmailMessage`, a legacy `Message`, or a message described as a plain object
-   * ({@link EmailInit}: built with `EmailMessage.fromObjectAsync` now, files read now, and
-   * given a Message-ID; fields SMTP cannot carry, such as `tags` or `metadata`, are
-   * refused). The sender and recipients come from the headers unless given (see
-   * `extractSender`, `extractRecipients`: Sender over From, To, Cc and Bcc, or the
-   * Resent-* block). Bcc and Resent-Bcc are never sent, and `message` is not changed. The
-   * message is flattened with CRLF line endings: 8-bit bodies as they are when the server
-   * takes 8BITMIME, else transfer-encoded; UTF-8 headers when an address needs SMTPUTF8.
-   * Then as {@link SMTP.sendmail}. Message objects are sent as they are (no Message-ID is
-   * added, as aiosmtplib). The `sent` and `error` events carry the message object (the
-   * built one, for an EmailInit).
+   * Sends an `EmailMessage`, a legacy `Message`, or a message described as an object
+   * ({@link EmailInit}, a plain object or an instance of your own class: built with
+   * `EmailMessage.fromObjectAsync` now, files read now, and given a Message-ID; fields SMTP
+   * cannot carry, such as `tags` or `metadata`, are refused). The sender and recipients
+   * come from the headers unless given (see `extractSender`, `extractRecipients`: Sender
+   * over From, To, Cc and Bcc, or the Resent-* block; the typed address headers are read,
+   * so `ops@[192.0.2.1]` is kept). Bcc and Resent-Bcc are never sent, and `message` (with
+   * every part under it) is not changed. The message is flattened with CRLF line endings:
+   * 8-bit bodies as they are when the server takes 8BITMIME, else transfer-encoded; UTF-8
+   * headers when the transaction uses SMTPUTF8 (an address, not a display name, is not
+   * ASCII, and the server offers it). Then as {@link SMTP.sendmail}. Message objects are
+   * sent as they are (no Message-ID is added, as aiosmtplib). The `sent` and `error`
+   * events carry the message object (the built one, for an EmailInit).
    * @throws EmailValidationError for an EmailInit that cannot make a message, before anything is sent
-   * @throws TypeError when there is no sender or no recipient, or several Resent- blocks
+   * @throws TypeError before anything is sent, when there is no sender or no recipient, a
+   *   header that cannot be read as addresses, several Resent- blocks, or as {@link SMTP.sendmail}
    * @throws SMTPNotSupported when an address needs SMTPUTF8 and the server does not offer it
    * @throws as {@link SMTP.sendmail}
    */
@@ -1387,48 +1552,33 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    */
   async #messageObject(message: Message | EmailInit): Promise<Message> {
     if (typeof message !== "object" || message === null) {
-      throw new TypeError("the message must be a Message or a plain object (EmailInit)");
+      throw new TypeError("the message must be a Message or an object describing one (EmailInit)");
     }
     if (!isMessageInit(message)) return message as Message;
     try {
-      return await messageFromInit(message as EmailInit);
+      return await messageFromInit(message);
     } catch (error) {
-      await this.#reportFailure(undefined, error);
+      await this.#reportFailure("building the message", undefined, error);
       throw error;
     }
   }
 
   async #sendMessage(message: Message, options: SendMessageOptions): Promise<SendResult> {
-    const sender = options.sender ?? extractSender(message);
-    if (sender === undefined) throw new TypeError("No From header provided in message");
-    const recipients =
-      typeof options.recipients === "string"
-        ? [options.recipients]
-        : options.recipients !== undefined
-          ? [...options.recipients]
-          : extractRecipients(message);
-    if (recipients.length === 0) throw new TypeError("No recipient headers provided in message");
-    const call: CallOptions = { timeout: options.timeout, signal: options.signal };
-
+    const transaction = prepareMessageTransaction(message, options, this.#options.dsn);
+    const call = callOf(options);
     await this.#ehloOrHeloIfNeeded(call);
-    const utf8 = isNonAscii(sender) || recipients.some(isNonAscii);
-    if (utf8 && !this.supportsExtension("smtputf8")) {
-      throw new SMTPNotSupported(
-        "An address containing non-ASCII characters was provided, but SMTPUTF8 is not supported by this server",
-      );
-    }
+    const { utf8 } = wireEnvelope(transaction, this.supportsExtension("smtputf8"));
     const cteType = this.supportsExtension("8bitmime") ? "8bit" : "7bit";
-    const flat = flattenMessage(message, { utf8, cteType });
-    return this.#sendmail(sender, recipients, flat, { ...options, ...call }, message);
+    return this.#transact(transaction, flattenMessage(message, { utf8, cteType }), call, message);
   }
 
   /**
    * Sends one message over this connection (which stays open for the next): a message
-   * object, a plain object ({@link EmailInit}), or a raw message (a string, which must be
-   * ASCII, or bytes) with `sender` and `recipients`. As {@link SMTP.sendMessage} or
-   * {@link SMTP.sendmail}, except that a message object without a Message-ID is sent as a
-   * copy with one added (the result's `messageId`). The top-level `send()` is the
-   * one-shot form.
+   * object, an object describing one ({@link EmailInit}), or a raw message (a string,
+   * which must be ASCII, or bytes) with `sender` and `recipients`. As
+   * {@link SMTP.sendMessage} or {@link SMTP.sendmail}, except that a message object
+   * without a Message-ID is sent as a copy with one added (the result's `messageId`). The
+   * top-level `send()` is the one-shot form.
    * @throws TypeError before anything is sent when a raw message comes without `sender`
    *   or `recipients`
    * @throws as {@link SMTP.sendMessage} and {@link SMTP.sendmail}
@@ -1439,11 +1589,47 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    */
   async send(message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions = {}): Promise<SendResult> {
     if (typeof message === "string" || message instanceof Uint8Array) {
-      if (options.recipients === undefined) throw new TypeError("Recipients must be provided with raw messages.");
-      if (options.sender === undefined) throw new TypeError("Sender must be provided with raw messages.");
-      return this.sendmail(options.sender, options.recipients, message, options);
+      checkRawEnvelope(options);
+      return this.sendmail(options.sender as string, options.recipients as string | readonly string[], message, options);
     }
     // Unlike sendMessage (aiosmtplib's), send() gives a message without a Message-ID one.
     return this.sendMessage(isMessageInit(message) ? message : withMessageId(message as Message), options);
   }
+}
+
+/** What a transaction sends, worked out before MAIL. */
+interface TransactionPlan {
+  readonly transaction: Transaction;
+  readonly envelope: WireEnvelope;
+  readonly mailOptions: readonly string[];
+  /** Each recipient's RCPT parameters, in order. */
+  readonly rcptOptions: readonly (readonly string[])[];
+  readonly data: Uint8Array;
+  /** The message's size as SIZE= counts it (RFC 1870). */
+  readonly size: number;
+}
+
+/** What a transaction's commands gave. */
+interface TransactionOutcome {
+  readonly errors: Map<string, SMTPResponse>;
+  readonly response: SMTPResponse;
+  /** When the message's part of the transaction began (after the last RCPT reply). */
+  readonly messageStart: number;
+}
+
+function refusalMap(refused: readonly SMTPRecipientRefused[]): Map<string, SMTPResponse> {
+  return new Map(refused.map((error) => [error.recipient, new SMTPResponse(error.code, error.message)]));
+}
+
+function callOf(options: CallOptions): CallOptions {
+  return { timeout: options.timeout, signal: options.signal };
+}
+
+/**
+ * A raw message needs an explicit envelope.
+ * @throws TypeError when `sender` or `recipients` is missing
+ */
+export function checkRawEnvelope(options: { readonly sender?: unknown; readonly recipients?: unknown }): void {
+  if (options.recipients === undefined) throw new TypeError("Recipients must be provided with raw messages.");
+  if (options.sender === undefined) throw new TypeError("Sender must be provided with raw messages.");
 }

@@ -28,6 +28,13 @@ import { SMTPResponse, SMTPStatus } from "./response.js";
 export interface WaitOptions {
   readonly deadline: number;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * For message data ({@link Connection.writeData}): milliseconds each piece may take to
+   * be taken by the network. Each piece gets its own deadline, so that a large message to
+   * a server that reads slowly but steadily is not cut off; `deadline` then bounds
+   * nothing but the first piece.
+   */
+  readonly stall?: number | undefined;
 }
 
 /** Where to connect. */
@@ -106,6 +113,22 @@ function settleBy<T>(
       }, Math.min(Math.max(options.deadline - Date.now(), 0), MAX_TIMER));
     }
     stop = start(finish);
+  });
+}
+
+/**
+ * Waits for `promise` until the deadline or the signal, whichever comes first (the
+ * promise itself is left to settle on its own).
+ * @throws the promise's error; `timeoutError()` at the deadline; SMTPException (cause: the
+ *   abort reason) when the signal aborts
+ */
+export function within<T>(promise: Promise<T>, options: WaitOptions, timeoutError: () => Error): Promise<T> {
+  return settleBy<T>(options, timeoutError, () => undefined, (settle) => {
+    promise.then(
+      (value) => settle(undefined, value),
+      (error: unknown) => settle(error instanceof Error ? error : new Error(String(error), { cause: error })),
+    );
+    return () => undefined;
   });
 }
 
@@ -421,7 +444,7 @@ export class Connection {
     await this.#waitUntil(
       () => !this.#socket.writableNeedDrain || this.#replies.length > 0 || this.#closed || this.#eof,
       options,
-      () => new SMTPTimeoutError("Timed out writing to the server"),
+      () => new SMTPTimeoutError("Timed out writing to the server: it took no data for the whole timeout"),
     );
   }
 
@@ -450,17 +473,21 @@ export class Connection {
   /**
    * Streams message data after the server's 354: encoded chunk by chunk ({@link DataEncoder}),
    * each written once the socket has room, then the terminator. Stops early when the
-   * server replies before the data is complete.
+   * server replies before the data is complete. With `options.stall`, each piece has that
+   * long to be taken by the network.
    * @returns whether the whole message and the terminator were written
    */
   async writeData(message: Uint8Array, options: WaitOptions): Promise<boolean> {
     this.#expectReplies(1);
     const encoder = new DataEncoder();
+    const stall = options.stall;
+    // With `stall`, the deadline starts again at each piece: a stall is bounded, not the transfer.
+    const piece = (): WaitOptions => (stall === undefined ? options : { ...options, deadline: deadlineIn(stall / 1000) });
     for (let at = 0; at < message.length; at += DATA_CHUNK_SIZE) {
-      await this.write(encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE)), options);
+      await this.write(encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE)), piece());
       if (this.#replies.length > 0 || this.#failure !== undefined) return false;
     }
-    await this.write(encoder.end(), options);
+    await this.write(encoder.end(), piece());
     return true;
   }
 

@@ -23,7 +23,7 @@ export type LogLevel = "none" | "error" | "info" | "debug";
  * is optional; a missing one drops the messages of its level.
  */
 export interface SMTPLogger {
-  /** Receives failures, and hooks that threw (`logLevel` "error" and up). */
+  /** Receives failures, and hooks and listeners that threw (`logLevel` "error" and up). */
   error?(message: string, ...details: unknown[]): void;
   /** Receives what happens in a session (`logLevel` "info" and up). */
   info?(message: string, ...details: unknown[]): void;
@@ -51,33 +51,48 @@ export interface SendResult {
   readonly envelope: { readonly from: string; readonly to: readonly string[] };
   /** The Message-ID header of the message sent, when it has one. */
   readonly messageId: string | undefined;
-  /** The message's size in bytes with CRLF line endings: what SIZE= declares and the server stores. */
+  /**
+   * The message's size in octets as RFC 1870 counts it: every line ending CRLF, a final
+   * CRLF, before dot-stuffing and without the `.` terminator. It is what `SIZE=` declares,
+   * what the server stores, and the number in the transcript's `[message data: N bytes]`.
+   */
   readonly messageSize: number;
-  /** Milliseconds spent on MAIL and RCPT. */
+  /**
+   * Milliseconds from writing MAIL until the replies to MAIL and every RCPT are in. With
+   * PIPELINING, DATA is written together with them, but its reply counts in `messageTime`.
+   */
   readonly envelopeTime: number;
-  /** Milliseconds spent on DATA, from the command to the server's final reply. */
+  /**
+   * Milliseconds from the end of `envelopeTime` to the server's final reply: DATA and its
+   * 354 (with PIPELINING, waiting for that reply), the message data, and the reply to it.
+   * `envelopeTime + messageTime` is the whole transaction.
+   */
   readonly messageTime: number;
 }
 
 /**
  * The events of an `SMTP` client (an `eventemitter3` emitter). Listeners run synchronously
- * when the event is emitted; an exception in a listener propagates to the emitting code,
- * so listeners should not throw. `error` is an observation channel only: an emitter with no
- * `error` listener does not throw, and the failing operation's promise rejects anyway.
+ * when the event is emitted. A listener that throws never breaks the operation, and never
+ * turns a delivered message into a failure: its error is logged and emitted as an `error`
+ * event (an `error` listener that throws is logged at error level, and otherwise ignored).
+ * The same holds for a `logger` whose methods throw. `error` is an observation channel
+ * only: an emitter with no `error` listener does not throw, and the failing operation's
+ * promise rejects anyway. `log` events come as the lines are written and read, so each
+ * comes before the event its line leads to. A failure that ends the connection gives
+ * `error` (and `onError`) first, then `close` (and `onClose`), then the rejection.
  */
 export interface SMTPEvents {
   /**
-   * Connected: after the greeting and whatever `connect()` does next: EHLO (with the default
-   * `startTls`, to look for STARTTLS), STARTTLS and EHLO again, login. With `startTls: false`
-   * and no `username`, `connect()` sends nothing after the greeting (as aiosmtplib), and EHLO
-   * comes with the first command.
+   * Connected: after the greeting and everything `connect()` does next: EHLO (or HELO),
+   * STARTTLS and EHLO again when upgrading, login. `esmtpExtensions` is known by then.
+   * (aiosmtplib's `connect()` sends no EHLO with `start_tls=False` and no login.)
    */
   connect: [greeting: SMTPResponse];
   /** A message was delivered to the server (possibly with some recipients refused). */
   sent: [message: SentMessage, result: SendResult];
   /**
-   * An operation failed (`message` is the message being sent, if any), or a hook threw
-   * (then `message` is the message the hook concerned, if any).
+   * An operation failed (`message` is the message being sent, if any), or a hook, a
+   * listener or the logger threw (then `message` is the message concerned, if any).
    */
   error: [message: SentMessage | undefined, error: unknown];
   /** The connection closed; `error` is what closed it, when it was an error. */

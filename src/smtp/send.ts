@@ -5,8 +5,9 @@
  */
 import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
-import { SMTP, type SendResult, type SMTPOptions } from "./client.js";
+import { SMTP, checkRawEnvelope, type SendResult, type SMTPOptions } from "./client.js";
 import { isMessageInit, messageFromInit } from "./envelope.js";
+import { checkRawMessage, prepareMessageTransaction, prepareTransaction } from "./transaction.js";
 
 /** Options of {@link send}: the connection options of {@link SMTP}, the envelope, and a signal. */
 export interface SendOptions extends SMTPOptions {
@@ -27,14 +28,17 @@ export interface SendOptions extends SMTPOptions {
  * a legacy `Message`, a plain object ({@link EmailInit}), or a raw RFC 5322 message (a
  * string, which must be ASCII, or bytes). The client connects, upgrades with STARTTLS as
  * `startTls` says, logs in when `username` is given, sends, then QUITs. An EmailInit is
- * checked before connecting, and built (its files read, a Message-ID added) when sending;
- * message objects are sent as they are. For many messages over one session, use
+ * checked and built (its files read, a Message-ID added) before connecting; message
+ * objects are sent as they are (with a Message-ID added to a copy when they have none). For many messages over one session, use
  * `SMTP.connect()` and `client.send()`.
  *
  * @returns the refused recipients (`errors`, empty when all were accepted), the server's
  *   reply to the message data, and the rest of {@link SendResult}
- * @throws TypeError before any connection when a raw message comes without `sender` or
- *   `recipients`, or for bad options
+ * @throws TypeError before any connection for whatever can be checked without the server:
+ *   a raw message without `sender` or `recipients`, a non-ASCII string message, no
+ *   recipients, an address that is not exactly one mailbox or holds a control character,
+ *   a message object without sender or recipient headers (or with headers that cannot be
+ *   read as addresses), bad `mailOptions`, `rcptOptions` or `dsn`, bad connection options
  * @throws EmailValidationError before any connection for an EmailInit that cannot make a
  *   message (its messages are listed at `validateEmailInit`), or that has fields SMTP
  *   cannot carry (`smtp does not support these EmailMessage fields: tags, metadata.`)
@@ -51,19 +55,25 @@ export async function send(
 ): Promise<SendResult> {
   const raw = typeof message === "string" || message instanceof Uint8Array;
   if (raw) {
-    if (options.recipients === undefined) throw new TypeError("Recipients must be provided with raw messages.");
-    if (options.sender === undefined) throw new TypeError("Sender must be provided with raw messages.");
+    checkRawEnvelope(options);
   } else if (typeof message !== "object" || message === null) {
-    throw new TypeError("the message must be a Message, a plain object (EmailInit), a string or a Uint8Array");
+    throw new TypeError("the message must be a Message, an object describing one (EmailInit), a string or a Uint8Array");
   }
   const { sender, recipients, mailOptions, rcptOptions, signal, ...connection } = options;
-  // A message described as a plain object is checked before connecting.
-  const prepared = raw || !isMessageInit(message) ? message : await messageFromInit(message);
   const client = new SMTP(connection);
+  // Everything that can be checked without the server is checked before connecting.
+  const prepared = raw || !isMessageInit(message) ? message : await messageFromInit(message);
+  const sendOptions = { mailOptions, rcptOptions, signal, sender, recipients };
+  if (typeof prepared === "string" || prepared instanceof Uint8Array) {
+    checkRawMessage(prepared);
+    prepareTransaction(sender, recipients, sendOptions, client.options.dsn);
+  } else {
+    prepareMessageTransaction(prepared as Message, sendOptions, client.options.dsn);
+  }
   await client.connect({ signal });
   let result: SendResult;
   try {
-    result = await client.send(prepared, { mailOptions, rcptOptions, signal, sender, recipients });
+    result = await client.send(prepared, sendOptions);
   } catch (error) {
     // As aiosmtplib: still say goodbye when the connection survived the error.
     await client[Symbol.asyncDispose]().catch(() => undefined);

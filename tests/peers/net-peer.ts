@@ -153,6 +153,7 @@ export class PeerConnection {
 }
 
 export interface Peer {
+  /** The TCP port (0 on a Unix socket). */
   readonly port: number;
   /** Settles when the script of the first connection has run (rejects with its error). */
   readonly done: Promise<void>;
@@ -161,8 +162,11 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1 and runs `script` for the first connection. */
-export async function startPeer(script: (peer: PeerConnection) => Promise<void>): Promise<Peer> {
+/**
+ * Listens on 127.0.0.1 (or, with `path`, on that Unix socket, whose small buffers keep
+ * little data in transit) and runs `script` for the first connection.
+ */
+export async function startPeer(script: (peer: PeerConnection) => Promise<void>, options: { path?: string } = {}): Promise<Peer> {
   const server = net.createServer();
   const sockets = new Set<net.Socket>();
   let resolveConnection: (c: PeerConnection) => void = () => {};
@@ -178,11 +182,12 @@ export async function startPeer(script: (peer: PeerConnection) => Promise<void>)
     });
   });
   done.catch(() => undefined);
-  server.listen(0, "127.0.0.1");
+  if (options.path !== undefined) server.listen(options.path);
+  else server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  const address = server.address() as net.AddressInfo;
+  const address = server.address();
   return {
-    port: address.port,
+    port: typeof address === "object" && address !== null ? address.port : 0,
     done,
     connection,
     close: () =>

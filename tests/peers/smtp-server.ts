@@ -43,6 +43,8 @@ export interface TestServer {
   readonly auths: AuthAttempt[];
   /** Every connection at its end: whether it was encrypted, and the name the client gave in EHLO/HELO. */
   readonly sessions: Array<{ secure: boolean; clientHostname: string }>;
+  /** Every command line received, on every connection, in order (AUTH payloads redacted by smtp-server). */
+  readonly commands: string[];
   close(): Promise<void>;
 }
 
@@ -52,8 +54,21 @@ export async function startSmtpServer(options: TestServerOptions = {}): Promise<
   const messages: ReceivedMessage[] = [];
   const auths: AuthAttempt[] = [];
   const sessions: Array<{ secure: boolean; clientHostname: string }> = [];
+  const commands: string[] = [];
+  const ignore = (): void => undefined;
+  // smtp-server logs each command line it receives at debug level: that is the record.
+  const recorder = {
+    debug: (entry: { tnx?: string }, _label: unknown, line: unknown) => {
+      if (entry?.tnx === "command") commands.push(String(line));
+    },
+    trace: ignore,
+    info: ignore,
+    warn: ignore,
+    error: ignore,
+    fatal: ignore,
+  };
   const server = new SMTPServer({
-    logger: false,
+    logger: recorder as unknown as SMTPServerOptions["logger"],
     name: "mx.test",
     disableReverseLookup: true,
     authMethods: ["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"],
@@ -110,6 +125,7 @@ export async function startSmtpServer(options: TestServerOptions = {}): Promise<
     messages,
     auths,
     sessions,
+    commands,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -4,7 +4,7 @@
  * aiosmtplib's rules (run in Python) say should arrive.
  */
 import { once } from "node:events";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +18,7 @@ import {
   SMTPNotSupported,
   SMTPRecipientsRefused,
   SMTPServerDisconnected,
+  SMTPTimeoutError,
   send,
 } from "../../src/smtp/index.js";
 import { testCertificates, type TestCertificates } from "../peers/certs.js";
@@ -117,6 +118,7 @@ describe("sending over plain SMTP", () => {
     expect([...errors.keys()]).toEqual(["nobody@example.com"]);
     expect(errors.get("nobody@example.com")?.code).toBe(550);
     expect(s.messages[0]?.rcptTo).toEqual(["b@example.com"]);
+    expect(s.messages[0]?.data.equals(expected["plain"]?.stored ?? Buffer.alloc(0))).toBe(true);
   });
 
   it("throws SMTPRecipientsRefused when every recipient is refused, and sends nothing", async () => {
@@ -194,10 +196,11 @@ describe("8BITMIME, SMTPUTF8 and SIZE", () => {
     const s = await server({ hideSTARTTLS: true });
     const smtp = client({ port: s.port });
     await smtp.connect();
-    await smtp.sendmail("jösé@exämple.com", ["ünï@exämple.com"], RAW_MESSAGES.plain);
+    await smtp.sendmail("jösé@exämple.com", ["ünï@exämple.com"], RAW_MESSAGES.eightBit);
     expect(s.messages[0]?.smtpUtf8).toBe(true);
     expect(s.messages[0]?.mailFrom).toBe("jösé@exämple.com");
     expect(s.messages[0]?.rcptTo).toEqual(["ünï@exämple.com"]);
+    expect(s.messages[0]?.data.equals(expected["eightBit"]?.stored ?? Buffer.alloc(0))).toBe(true);
   });
 
   it("refuses non-ASCII addresses with SMTPNotSupported before MAIL when the server lacks SMTPUTF8", async () => {
@@ -286,6 +289,57 @@ describe("TLS", () => {
     await smtp.connect();
     await smtp.sendmail("a@example.com", "b@example.com", RAW_MESSAGES.plain);
     expect(s.messages).toHaveLength(1);
+    expect(s.messages[0]?.secure).toBe(true);
+    expect(s.messages[0]?.data.equals(expected["plain"]?.stored ?? Buffer.alloc(0))).toBe(true);
+  });
+
+  it("names the option, the path and the cause when a certificate file cannot be read", async () => {
+    const s = await server({ secure: true, ...tlsServerOptions() });
+    const missing = path.join(mkdtempSync(path.join(tmpdir(), "mailport-pem-")), "missing.pem");
+    for (const option of ["certBundle", "clientCert"] as const) {
+      const smtp = client({ port: s.port, useTls: true, [option]: missing });
+      const error = await smtp.connect().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SMTPConnectError);
+      expect((error as Error).message).toMatch(`Cannot read the ${option} file ${missing}: ENOENT: no such file or directory`);
+      expect((error as Error).cause).toMatchObject({ code: "ENOENT" });
+    }
+  });
+
+  it("refuses PEM-like text that is not a whole PEM block when the client is made, instead of taking it for a path", () => {
+    for (const garbage of ["-----BEGIN CERTIFICATE-----\nMIIB", "MIIBkTCB+wIJAK\nMIIB", "-----END CERTIFICATE-----"]) {
+      expect(() => new SMTP({ certBundle: garbage })).toThrow(
+        'the certBundle option looks like PEM text but holds no complete "-----BEGIN ...-----" ... "-----END ...-----" block',
+      );
+    }
+  });
+
+  it("names the option OpenSSL refuses, with its error as cause", async () => {
+    const s = await server({ secure: true, ...tlsServerOptions() });
+    const broken = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+    const smtp = client({ port: s.port, useTls: true, certBundle: broken });
+    const error = await smtp.connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SMTPConnectError);
+    expect((error as Error).message).toMatch(/^The certBundle option cannot be used for TLS: its certificate 1 cannot be read: /);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    const keyless = client({ port: s.port, useTls: true, certBundle: certs.caCert, clientCert: certs.clientCert });
+    const refused = await keyless.connect().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SMTPConnectError);
+    expect((refused as Error).message).toMatch(/^The clientCert or clientKey option cannot be used for TLS: /);
+  });
+
+  it("reads a certBundle file again when it changes", async () => {
+    const s = await server({ secure: true, ...tlsServerOptions() });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "mailport-pem-")), "ca.pem");
+    writeFileSync(file, certs.caCert);
+    const trusting = client({ port: s.port, useTls: true, certBundle: file });
+    await trusting.connect();
+    trusting.close();
+    // Another CA's certificate now: the server's certificate is no longer trusted.
+    writeFileSync(file, certs.selfSignedCert);
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const error = await client({ port: s.port, useTls: true, certBundle: file }).connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SMTPConnectError);
+    expect((error as Error).cause).toMatchObject({ code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
   });
 
   it("upgrades with STARTTLS when required, then sends EHLO again and forgets STARTTLS", async () => {
@@ -423,6 +477,26 @@ describe("authentication", () => {
     expect(s.auths).toEqual([{ method: "XOAUTH2", username: "alice", ok: true }]);
   });
 
+  it("bounds the token generator by the timeout, and by the signal", async () => {
+    const s = await server({ hideSTARTTLS: true, allowInsecureAuth: true, tokens: { alice: "fresh" } });
+    const never = (): Promise<string> => new Promise<string>(() => undefined);
+    const slow = client({ port: s.port, timeout: 0.3, username: "alice", oauthTokenGenerator: never });
+    let started = performance.now();
+    await expect(slow.connect()).rejects.toThrow(new SMTPTimeoutError("Timed out waiting for the oauthTokenGenerator"));
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(slow.isConnected).toBe(false);
+    const aborted = client({ port: s.port, timeout: 30, username: "alice", oauthTokenGenerator: never });
+    const reason = new Error("user cancelled");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 100);
+    started = performance.now();
+    const error = await aborted.connect({ signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SMTPException);
+    expect((error as Error).cause).toBe(reason);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(s.auths).toEqual([]);
+  });
+
   it("explains that AUTH may need TLS when a plain-text server does not offer it", async () => {
     const s = await server({ hideSTARTTLS: true, users, disabledCommands: ["AUTH"] });
     const smtp = client({ port: s.port });
@@ -451,8 +525,9 @@ describe("connections", () => {
     const smtp = new SMTP({ sock, localHostname: "client.test", timeout: 5 });
     clients.push(smtp);
     await smtp.connect();
-    await smtp.sendmail("a@example.com", "b@example.com", RAW_MESSAGES.plain);
+    await smtp.sendmail("a@example.com", "b@example.com", RAW_MESSAGES.awkward);
     expect(s.messages).toHaveLength(1);
+    expect(s.messages[0]?.data.equals(expected["awkward"]?.stored ?? Buffer.alloc(0))).toBe(true);
     await smtp.quit();
     expect(sock.destroyed).toBe(true);
   });
@@ -466,10 +541,13 @@ describe("connections", () => {
       await smtp.connect();
       await smtp.sendmail("a@example.com", "b@example.com", RAW_MESSAGES.plain);
       expect(smtp.isConnected).toBe(true);
+      expect(s.commands).not.toContain("QUIT");
     }
     expect(outside.isConnected).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(s.sessions).toHaveLength(1);
+    expect(s.commands.at(-1)).toBe("QUIT");
+    expect(s.messages[0]?.data.equals(expected["plain"]?.stored ?? Buffer.alloc(0))).toBe(true);
   });
 
   it("defaults the port to 465 with useTls, 587 with startTls, else 25", async () => {
@@ -490,15 +568,43 @@ describe("connections", () => {
 
   it("refuses options that exclude each other, as aiosmtplib", () => {
     const sock = new net.Socket();
+    const context = tls.createSecureContext();
     const cases: Array<[ConstructorParameters<typeof SMTP>[0], string]> = [
       [{ useTls: true, startTls: true }, "The startTls and useTls options are not compatible."],
-      [{ tlsContext: tls.createSecureContext(), clientCert: "x" }, "Either a TLS context or a certificate/key must be provided"],
+      [{ tlsContext: context, clientCert: "x" }, "Either a TLS context or a certificate/key must be provided"],
       [{ sock, socketPath: "/tmp/x" }, "Either a socket or a socket path must be provided, not both"],
       [{ socketPath: "/tmp/x", port: 25 }, "If using a socket, port is not required"],
       [{ sock, useTls: true }, "If using a socket with TLS, hostname is required"],
-      [{ password: "x", oauthTokenGenerator: async () => "t" }, "The password and oauthTokenGenerator options are not compatible."],
+      [{ username: "u", password: "x", oauthTokenGenerator: async () => "t" }, "The password and oauthTokenGenerator options are not compatible."],
     ];
     for (const [options, message] of cases) expect(() => new SMTP(options)).toThrow(new TypeError(message));
+  });
+
+  it("refuses options that would be ignored, and TLS over a socket without a name to check", () => {
+    const sock = new net.Socket();
+    const context = tls.createSecureContext();
+    const cases: Array<[ConstructorParameters<typeof SMTP>[0], string]> = [
+      [{ sock, startTls: true }, "If using a socket with TLS, hostname is required"],
+      [{ socketPath: "/tmp/x", startTls: true }, "If using a socket with TLS, hostname is required"],
+      [{ socketPath: "/tmp/x", sourceAddress: { host: "127.0.0.1", port: 0 } }, "If using a socket, sourceAddress cannot be used (the socket is already bound)"],
+      [{ tlsContext: context, clientKey: "x" }, "Either a TLS context or a certificate/key must be provided"],
+      [{ tlsContext: context, certBundle: "x" }, "Either a TLS context or a certBundle must be provided (the context holds the certificates it trusts)"],
+      [{ clientKey: "key.pem" }, "The clientKey option needs clientCert, the certificate it is the key of"],
+      [{ password: "x" }, "A password was given without a username: give both, or neither"],
+      [{ oauthTokenGenerator: async () => "t" }, "The oauthTokenGenerator option needs a username: XOAUTH2 sends it with the token"],
+    ];
+    for (const [options, message] of cases) expect(() => new SMTP(options)).toThrow(new TypeError(message));
+    expect(() => new SMTP({ sock, startTls: true, hostname: "mail.example" })).not.toThrow();
+  });
+
+  it("does not upgrade a given socket without a host name to check the certificate against", async () => {
+    const s = await server(tlsServerOptions());
+    const sock = net.connect(s.port, "127.0.0.1");
+    await once(sock, "connect");
+    const smtp = new SMTP({ sock, localHostname: "client.test", timeout: 5, certBundle: certs.caCert });
+    clients.push(smtp);
+    await expect(smtp.connect()).rejects.toThrow(/There is no host name to check the server's certificate against/);
+    expect(s.commands).toEqual(["EHLO client.test"]);
   });
 
   it("refuses a hostname or EHLO name holding a control character", () => {
@@ -542,6 +648,7 @@ describe("send()", () => {
     await send(RAW_MESSAGES.plain, {
       hostname: "localhost",
       port: s.port,
+      localHostname: "client.test",
       certBundle: certs.caCert,
       username: "alice",
       password: "wonderland",
@@ -550,5 +657,13 @@ describe("send()", () => {
       timeout: 5,
     });
     expect(s.messages[0]).toMatchObject({ secure: true, user: "alice" });
+    expect(s.messages[0]?.data.equals(expected["plain"]?.stored ?? Buffer.alloc(0))).toBe(true);
+    expect(s.commands.filter((line) => /^(EHLO|STARTTLS|AUTH|QUIT)/.test(line))).toEqual([
+      "EHLO client.test",
+      "STARTTLS",
+      "EHLO client.test",
+      "AUTH CRAM-MD5",
+      "QUIT",
+    ]);
   });
 });

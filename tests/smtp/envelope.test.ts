@@ -1,24 +1,41 @@
 import { describe, expect, it } from "vitest";
-import { parseAddress, quoteAddress } from "../../src/smtp/envelope.js";
+import { EmailMessage, Message } from "../../src/email/message.js";
+import { extractRecipients, extractSender, parseAddress, quoteAddress, withAsciiDomain } from "../../src/smtp/envelope.js";
 import { python } from "./python.js";
 
-const INPUTS = [
+/** Addresses in the forms MAIL and RCPT take. */
+const VALID = [
   "a@b.example",
   "Foo <a@b.example>",
-  "",
-  '"a b"@x.example',
   "José <jösé@exämple.com>",
   "  spaced@x.example  ",
   "<angle@x.example>",
   "Name (comment) <c@x.example>",
+  '"Quoted, Name" <q@x.example>',
+  "=?utf-8?q?J=C3=B6?= <j@x.example>",
+];
+
+/** Text that is not exactly one address; aiosmtplib would send each as it is. */
+const NOT_ONE_ADDRESS = [
+  "bounce@example.com> RET=FULL ENVID=x <y",
+  "victim@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;spy@evil.example <z",
+  "<a@example.com> BODY=8BITMIME",
+  "a@example.com SMTPUTF8",
   "a@b.example, c@d.example",
   "group: a@b.example;",
   "not an address",
-  '"Quoted, Name" <q@x.example>',
+  "a@",
+  "@b.example",
+  "a@b.c>",
+  "<@relay.example:a@b.example>",
+  '"a> RET=FULL"@x.example',
+  '"a b"@x.example',
+  "a..b@x.example",
+  "a@-b.example",
 ];
 
 describe("addresses for MAIL and RCPT", () => {
-  it("parses and quotes addresses as aiosmtplib's parse_address and quote_address (run in Python)", () => {
+  it("takes an address, <address> or Name <address> as aiosmtplib's parse_address and quote_address (run in Python)", () => {
     const expected = python<Array<[string, string]>>(
       `
 import json, sys
@@ -27,15 +44,80 @@ def parse_address(address):
     return parseaddr(address)[1] or address.strip()
 print(json.dumps([[parse_address(a), "<" + parse_address(a) + ">"] for a in json.load(sys.stdin)]))
 `,
-      INPUTS,
+      VALID,
     );
-    INPUTS.forEach((input, i) => {
+    VALID.forEach((input, i) => {
       expect([parseAddress(input), quoteAddress(input)]).toEqual(expected[i]);
     });
+  });
+
+  for (const input of NOT_ONE_ADDRESS) {
+    it(`refuses ${JSON.stringify(input)} with a TypeError naming it, where aiosmtplib would send the text`, () => {
+      expect(() => quoteAddress(input)).toThrow(TypeError);
+      expect(() => quoteAddress(input)).toThrow(JSON.stringify(input));
+    });
+  }
+
+  it("refuses a control character, which could inject a command", () => {
+    expect(() => quoteAddress("a@example.com\r\nRSET")).toThrow(/contains a control character/);
   });
 
   it("sends <> as the null reverse-path, where aiosmtplib would send <<>>", () => {
     expect(quoteAddress("<>")).toBe("<>");
     expect(quoteAddress("")).toBe("<>");
+    expect(parseAddress(" <> ")).toBe("");
   });
+
+  it("keeps domain literals", () => {
+    expect(parseAddress("Ops <ops@[192.0.2.1]>")).toBe("ops@[192.0.2.1]");
+    expect(quoteAddress("x@[IPv6:2001:db8::1]")).toBe("<x@[IPv6:2001:db8::1]>");
+  });
+
+  it("writes an internationalized domain as A-labels, leaving ASCII and literal domains alone", () => {
+    expect(withAsciiDomain("b@bücher.example")).toBe("b@xn--bcher-kva.example");
+    expect(withAsciiDomain("b@example.com")).toBe("b@example.com");
+    expect(withAsciiDomain("x@[127.0.0.1]")).toBe("x@[127.0.0.1]");
+  });
+});
+
+describe("the envelope from the headers", () => {
+  it("keeps domain-literal addresses of an EmailMessage, read from the typed headers", () => {
+    const message = new EmailMessage();
+    message.set("From", "Ops <ops@[192.0.2.1]>");
+    message.set("To", "a@example.com, x@[127.0.0.1]");
+    expect(extractSender(message)).toBe("ops@[192.0.2.1]");
+    expect(extractRecipients(message)).toEqual(["a@example.com", "x@[127.0.0.1]"]);
+  });
+
+  it("keeps domain-literal addresses of a legacy Message", () => {
+    const message = new Message();
+    message.set("From", "Ops <ops@[192.0.2.1]>");
+    message.set("To", "a@example.com, x@[127.0.0.1]");
+    expect(extractSender(message)).toBe("ops@[192.0.2.1]");
+    expect(extractRecipients(message)).toEqual(["a@example.com", "x@[127.0.0.1]"]);
+  });
+
+  it("leaves out empty groups, which name no recipient", () => {
+    const message = new Message();
+    message.set("To", "undisclosed-recipients:;");
+    message.set("Bcc", "hidden@example.com");
+    expect(extractRecipients(message)).toEqual(["hidden@example.com"]);
+  });
+
+  for (const MessageClass of [Message, EmailMessage]) {
+    it(`refuses a recipient header it cannot read (${MessageClass.name}), rather than dropping an address`, () => {
+      const message = new MessageClass();
+      message.set("From", "a@example.com");
+      message.set("To", "b@example.com, c@example.com> NOTIFY=NEVER");
+      expect(() => extractRecipients(message)).toThrow(/the To header .* cannot be read as addresses/);
+      message.replaceHeader("To", "b@example.com, not an address");
+      expect(() => extractRecipients(message)).toThrow(TypeError);
+    });
+
+    it(`refuses a sender header it cannot read (${MessageClass.name})`, () => {
+      const message = new MessageClass();
+      message.set("From", "nobody");
+      expect(() => extractSender(message)).toThrow(/From header/);
+    });
+  }
 });

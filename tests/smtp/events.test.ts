@@ -39,6 +39,18 @@ function options(s: { port: number }, extra: SMTPOptions = {}): SMTPOptions {
 const MESSAGE: EmailInit = { from: "ada@example.com", to: "bob@example.org", subject: "Events", text: "Hello\n" };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A peer that greets, answers EHLO, and hangs up when MAIL comes instead of answering. */
+async function hangingUpAtMail(): Promise<Peer> {
+  const peer = await startPeer(async (p) => {
+    await p.write("220 peer ready\r\n");
+    await p.expect("EHLO", "250 peer");
+    await p.readLine();
+    p.close();
+  });
+  servers.push(peer);
+  return peer;
+}
+
 /** A logger that keeps what it is given, by level. */
 function recordingLogger(): SMTPLogger & { lines: Record<"error" | "info" | "debug", string[]> } {
   const lines = { error: [] as string[], info: [] as string[], debug: [] as string[] };
@@ -169,13 +181,7 @@ describe("events and hooks in order", () => {
   });
 
   it("emits close with the error that ended the connection, and runs onClose when the server hangs up", async () => {
-    const peer = await startPeer(async (p) => {
-      await p.write("220 peer ready\r\n");
-      await p.expect("EHLO", "250 peer");
-      await p.readLine(); // MAIL FROM: hang up instead of answering
-      p.close();
-    });
-    servers.push(peer);
+    const peer = await hangingUpAtMail();
     const closes: unknown[][] = [];
     const hooked: unknown[] = [];
     const client = new SMTP(options(peer, { startTls: false, hooks: { onClose: (error) => void hooked.push(error) } }));
@@ -389,5 +395,271 @@ describe("the logger and logLevel", () => {
 
   it("refuses an unknown level", () => {
     expect(() => new SMTP({ logLevel: "verbose" as "debug" })).toThrow(TypeError);
+  });
+});
+
+describe("after delivery, nothing turns the message into a failure", () => {
+  it("reports a sent listener that throws as an error event, and resolves", async () => {
+    const s = await server();
+    const boom = new Error("sent listener failed");
+    const logger = recordingLogger();
+    const client = new SMTP(options(s, { logger, logLevel: "error" }));
+    const errors: unknown[][] = [];
+    client.on("sent", () => {
+      throw boom;
+    });
+    client.on("error", (message, error) => errors.push([message, error]));
+    await client.connect();
+    const result = await client.send(MESSAGE);
+    await client.quit();
+    expect(result.response.code).toBe(250);
+    expect(s.messages).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect((errors[0]?.[0] as EmailMessage).get("Subject")).toBe("Events");
+    expect(errors[0]?.[1]).toBe(boom);
+    expect(logger.lines.error).toEqual(["mailport smtp: a sent listener threw: sent listener failed"]);
+  });
+
+  it("swallows an error listener that throws, logging it, after a hook threw", async () => {
+    const s = await server();
+    const logger = recordingLogger();
+    const client = new SMTP(
+      options(s, {
+        logger,
+        logLevel: "error",
+        hooks: {
+          onSent: () => {
+            throw new Error("onSent failed");
+          },
+        },
+      }),
+    );
+    client.on("error", () => {
+      throw new Error("error listener failed");
+    });
+    await client.connect();
+    const result = await client.send(MESSAGE);
+    await client.quit();
+    expect(result.response.code).toBe(250);
+    expect(logger.lines.error).toEqual([
+      "mailport smtp: the onSent hook threw: onSent failed",
+      "mailport smtp: an error listener threw: error listener failed",
+    ]);
+  });
+
+  it("rejects a failed send with its own error even when an error listener throws", async () => {
+    const s = await server({ refuse: ["bob@example.org"] });
+    const client = new SMTP(options(s));
+    client.on("error", () => {
+      throw new Error("error listener failed");
+    });
+    await client.connect();
+    await expect(client.send(MESSAGE)).rejects.toBeInstanceOf(SMTPRecipientsRefused);
+    await client.quit();
+  });
+
+  it("reports a logger that throws as an error event, and resolves", async () => {
+    const s = await server();
+    const infoFailure = new Error("logger.info failed");
+    const errors: unknown[] = [];
+    const client = new SMTP(
+      options(s, {
+        logLevel: "info",
+        logger: {
+          info: () => {
+            throw infoFailure;
+          },
+          error: () => {
+            throw new Error("logger.error failed too");
+          },
+        },
+      }),
+    );
+    client.on("error", (_message, error) => errors.push(error));
+    await client.connect();
+    const result = await client.send(MESSAGE);
+    await client.quit();
+    expect(result.response.code).toBe(250);
+    expect(s.messages).toHaveLength(1);
+    // connected, sent, closed: each info line threw.
+    expect(errors).toEqual([infoFailure, infoFailure, infoFailure]);
+  });
+
+  it("reports a log listener that throws on the final reply as an error event, and resolves", async () => {
+    const s = await server();
+    const errors: unknown[] = [];
+    const client = new SMTP(options(s));
+    client.on("log", (entry) => {
+      if (entry.line.startsWith("250 queued")) throw new Error("log listener failed");
+    });
+    client.on("error", (_message, error) => errors.push((error as Error).message));
+    await client.connect();
+    const result = await client.send(MESSAGE);
+    await client.quit();
+    expect(result.response.code).toBe(250);
+    expect(errors).toEqual(["log listener failed"]);
+  });
+
+  it("reports connect and close listeners that throw, and still connects and quits", async () => {
+    const s = await server();
+    const errors: string[] = [];
+    const client = new SMTP(options(s));
+    client.on("connect", () => {
+      throw new Error("connect listener failed");
+    });
+    client.on("close", () => {
+      throw new Error("close listener failed");
+    });
+    client.on("error", (_message, error) => errors.push((error as Error).message));
+    await client.connect();
+    expect(client.isConnected).toBe(true);
+    expect((await client.quit()).code).toBe(221);
+    expect(errors).toEqual(["connect listener failed", "close listener failed"]);
+  });
+});
+
+describe("connect, error and close", () => {
+  it("emits connect after EHLO even with startTls: false and no username, the extensions known", async () => {
+    const s = await server();
+    const client = new SMTP(options(s, { startTls: false }));
+    const order: string[] = [];
+    let extensions = 0;
+    client.on("log", (entry) => order.push(`${entry.direction}: ${entry.line.split(" ")[0]}`));
+    client.on("connect", () => {
+      order.push("event:connect");
+      extensions = client.esmtpExtensions.size;
+    });
+    await client.connect();
+    await client.quit();
+    expect(extensions).toBeGreaterThan(0);
+    expect(order.indexOf("event:connect")).toBeGreaterThan(order.indexOf("client: EHLO"));
+    expect(order.slice(order.indexOf("client: EHLO") + 1, order.indexOf("event:connect")).every((line) => line.startsWith("server: 250"))).toBe(true);
+  });
+
+  function recordOrder(client: SMTP, order: string[]): void {
+    for (const event of ["connect", "sent", "close", "error"] as const) client.on(event, () => order.push(`event:${event}`));
+  }
+
+  const hooks = (order: string[]): SMTPOptions["hooks"] => ({
+    onError: async () => {
+      await pause(20);
+      order.push("hook:onError");
+    },
+    onClose: async () => {
+      await pause(20);
+      order.push("hook:onClose");
+    },
+  });
+
+  it("reports a failed connection with error and onError, then close and onClose, then rejects", async () => {
+    const peer = await startPeer(async (p) => {
+      await p.write("554 go away\r\n");
+      await p.readLine().catch(() => undefined);
+    });
+    servers.push(peer);
+    const order: string[] = [];
+    const client = new SMTP(options(peer, { hooks: hooks(order) }));
+    recordOrder(client, order);
+    await client.connect().catch(() => order.push("connect() rejected"));
+    expect(order).toEqual(["event:error", "hook:onError", "event:close", "hook:onClose", "connect() rejected"]);
+  });
+
+  it("reports a send that lost the connection with error and onError, then close and onClose, then rejects", async () => {
+    const peer = await hangingUpAtMail();
+    const order: string[] = [];
+    const client = new SMTP(options(peer, { hooks: hooks(order) }));
+    recordOrder(client, order);
+    await client.connect();
+    await client.send(MESSAGE).catch(() => order.push("send() rejected"));
+    expect(order).toEqual(["event:connect", "event:error", "hook:onError", "event:close", "hook:onClose", "send() rejected"]);
+  });
+});
+
+describe("the size and the times of a SendResult", () => {
+  it("gives the RFC 1870 size, the SIZE= the server got, and the transcript's data line the same number", async () => {
+    const s = await server({ size: 1_000_000 });
+    const client = new SMTP(options(s));
+    const log: string[] = [];
+    client.on("log", (entry) => log.push(entry.line));
+    await client.connect();
+    // Bare LFs and a leading dot: the size counts CRLF line endings, not the added dot.
+    const raw = "Subject: size\n\n.dot\nline\n";
+    const result = await client.sendmail("a@example.com", "b@example.com", raw);
+    await client.quit();
+    const crlf = raw.replace(/\n/g, "\r\n");
+    expect(result.messageSize).toBe(crlf.length);
+    expect(s.messages[0]?.mailArgs).toMatchObject({ SIZE: String(crlf.length) });
+    expect(s.messages[0]?.data.toString("latin1")).toBe(crlf);
+    expect(log).toContain(`[message data: ${crlf.length} bytes]`);
+  });
+
+  for (const pipelining of [true, false]) {
+    it(`counts MAIL and RCPT in envelopeTime and DATA in messageTime, ${pipelining ? "with" : "without"} PIPELINING`, async () => {
+      const peer = await startPeer(async (p) => {
+        await p.write("220 peer ready\r\n");
+        await p.expect("EHLO", pipelining ? "250-peer\n250 PIPELINING" : "250 peer");
+        if (pipelining) {
+          await p.readLine();
+          await p.readLine();
+          await p.readLine();
+          await pause(150);
+          await p.write("250 sender ok\r\n250 recipient ok\r\n");
+          await pause(150);
+          await p.write("354 go ahead\r\n");
+        } else {
+          await p.expect("MAIL", "250 sender ok");
+          await p.readLine();
+          await pause(150);
+          await p.write("250 recipient ok\r\n");
+          await p.readLine();
+          await pause(150);
+          await p.write("354 go ahead\r\n");
+        }
+        await p.readUntil("\r\n.\r\n");
+        await p.write("250 stored\r\n");
+        await p.expect("QUIT", "221 bye");
+      });
+      servers.push(peer);
+      const client = new SMTP(options(peer, { startTls: false }));
+      await client.connect();
+      const result = await client.sendmail("a@example.com", "b@example.com", "Subject: times\r\n\r\nHi\r\n");
+      await client.quit();
+      // The RCPT reply's delay is the envelope's, the 354's the message's.
+      expect(result.envelopeTime).toBeGreaterThanOrEqual(140);
+      expect(result.messageTime).toBeGreaterThanOrEqual(140);
+    });
+  }
+});
+
+describe("the log in order", () => {
+  it("gives each line before the event it leads to", async () => {
+    const s = await server();
+    const order: string[] = [];
+    const client = new SMTP(options(s));
+    client.on("log", (entry) => order.push(`${entry.direction === "client" ? "C" : "S"}: ${entry.line.split(" ")[0]}`));
+    for (const event of ["connect", "sent", "close"] as const) client.on(event, () => order.push(`event:${event}`));
+    await client.connect();
+    await client.send(MESSAGE);
+    await client.quit();
+    const at = (entry: string): number => order.lastIndexOf(entry);
+    expect(order[0]).toBe("S: 220");
+    expect(at("C: EHLO")).toBeLessThan(at("event:connect"));
+    expect(at("C: [message")).toBeLessThan(at("event:sent"));
+    expect(order[at("event:sent") - 1]).toBe("S: 250");
+    expect(order.slice(at("event:sent") + 1)).toEqual(["C: QUIT", "S: 221", "event:close"]);
+  });
+
+  it("writes to the console when only logLevel is given", async () => {
+    const s = await server();
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => undefined);
+    const info = vi.spyOn(console, "info").mockImplementation(() => undefined);
+    try {
+      await send(MESSAGE, options(s, { logLevel: "debug" }));
+      expect(debug.mock.calls.map((call) => call[0])).toContain("S: 220 mx.test ESMTP");
+      expect(info.mock.calls.map((call) => String(call[0])).some((line) => line.startsWith("mailport smtp: connected to 127.0.0.1"))).toBe(true);
+    } finally {
+      debug.mockRestore();
+      info.mockRestore();
+    }
   });
 });

@@ -4,6 +4,9 @@
  * STARTTLS's 220, silence, oversized replies.
  */
 import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   SMTP,
@@ -17,6 +20,7 @@ import {
   SMTPResponseException,
   SMTPSenderRefused,
   SMTPServerDisconnected,
+  SMTPTimeoutError,
 } from "../../src/smtp/index.js";
 import { testCertificates, type TestCertificates } from "../peers/certs.js";
 import { startPeer, type Peer, type PeerConnection } from "../peers/net-peer.js";
@@ -41,8 +45,8 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));
 });
 
-async function peer(script: (p: PeerConnection) => Promise<void>): Promise<Peer> {
-  const p = await startPeer(script);
+async function peer(script: (p: PeerConnection) => Promise<void>, options: { path?: string } = {}): Promise<Peer> {
+  const p = await startPeer(script, options);
   peers.push(p);
   return p;
 }
@@ -71,9 +75,8 @@ describe("reading replies", () => {
       await c.readLine().catch(() => undefined);
     });
     const smtp = client(p.port);
-    const greeting = await smtp.connect();
+    const greeting = await smtp.connect(); // EHLO included
     expect(greeting.message).toBe("peer.test first\nready");
-    await smtp.ehlo();
     expect([...smtp.esmtpExtensions]).toEqual([
       ["size", "1000"],
       ["8bitmime", ""],
@@ -95,7 +98,6 @@ describe("reading replies", () => {
     });
     const smtp = client(p.port);
     await smtp.connect();
-    await smtp.ehlo();
     await written;
     await sleep(50);
     expect((await smtp.noop()).message).toBe("the real reply");
@@ -109,8 +111,7 @@ describe("reading replies", () => {
       await c.readLine().catch(() => undefined);
     });
     const smtp = client(p.port);
-    await smtp.connect();
-    const error = await smtp.ehlo().catch((e: unknown) => e);
+    const error = await smtp.connect().catch((e: unknown) => e); // at EHLO
     expect(error).toBeInstanceOf(SMTPResponseException);
     expect((error as SMTPResponseException).code).toBe(-1);
     expect(smtp.isConnected).toBe(false);
@@ -163,7 +164,7 @@ describe("reading replies", () => {
     let connections = 0;
     const p = await peer(async (c) => {
       connections++;
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.expect("QUIT", "221 bye");
     });
     const smtp = client(p.port);
@@ -178,7 +179,7 @@ describe("reading replies", () => {
 
   it("takes a server that hangs up after QUIT without replying as a 221", async () => {
     const p = await peer(async (c) => {
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.readLine();
       c.close();
     });
@@ -196,7 +197,6 @@ describe("reading replies", () => {
     });
     const smtp = client(p.port);
     await smtp.connect();
-    await smtp.ehlo();
     const error = await smtp.mail("a@example.com").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SMTPSenderRefused);
     expect((error as SMTPSenderRefused).code).toBe(421);
@@ -290,7 +290,6 @@ describe("transactions", () => {
     });
     const smtp = client(p.port);
     await smtp.connect();
-    await smtp.ehlo();
     await expect(smtp.sendmail("a@example.com", ["ok@example.com", "b@example.com>\r\nRSET"], MESSAGE)).rejects.toThrow(TypeError);
     await expect(smtp.sendmail("a@example.com\0", "b@example.com", MESSAGE)).rejects.toThrow(TypeError);
     await expect(smtp.sendmail("a@example.com", "b@example.com", MESSAGE, { mailOptions: ["X=1\r\nRSET"] })).rejects.toThrow(TypeError);
@@ -303,6 +302,26 @@ describe("transactions", () => {
 });
 
 describe("STARTTLS", () => {
+  for (const startTls of [undefined, true]) {
+    it(`fails to connect when the server refuses STARTTLS with 454 (${startTls === undefined ? "opportunistic" : "required"}), sending nothing more`, async () => {
+      const p = await peer(async (c) => {
+        await greet(c, ["STARTTLS", "AUTH PLAIN"]);
+        await c.expect("STARTTLS", "454 4.7.0 TLS not available due to temporary reason");
+        await c.readLine().catch(() => undefined);
+      });
+      const smtp = client(p.port, { hostname: "localhost", startTls, username: "u", password: "secret" });
+      const error = await smtp.connect().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SMTPResponseException);
+      expect(error).toMatchObject({ code: 454, command: "STARTTLS" });
+      expect(smtp.isConnected).toBe(false);
+      await p.done;
+      const connection = await p.connection;
+      // No credentials over the unencrypted connection.
+      expect(connection.lines).toEqual(["EHLO client.test", "STARTTLS"]);
+      expect(connection.ended).toBe(true);
+    });
+  }
+
   it("discards what the server sent after its 220, then sends EHLO again over TLS", async () => {
     let data: Buffer = Buffer.alloc(0);
     const p = await peer(async (c) => {
@@ -346,13 +365,13 @@ describe("timeouts and cancellation", () => {
 
   it("gives up waiting for a reply after the timeout, and closes", async () => {
     const p = await peer(async (c) => {
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.readLine();
       await sleep(3000);
     });
     const smtp = client(p.port, { timeout: 0.3 });
     await smtp.connect();
-    await expect(smtp.ehlo()).rejects.toThrow(SMTPReadTimeoutError);
+    await expect(smtp.noop()).rejects.toThrow(SMTPReadTimeoutError);
     expect(smtp.isConnected).toBe(false);
     await sleep(30);
     expect((await p.connection).ended).toBe(true);
@@ -360,7 +379,7 @@ describe("timeouts and cancellation", () => {
 
   it("stops when the signal aborts, with the AbortError as cause, and closes", async () => {
     const p = await peer(async (c) => {
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.readLine();
       await sleep(3000);
     });
@@ -368,7 +387,7 @@ describe("timeouts and cancellation", () => {
     await smtp.connect();
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const error = await smtp.ehlo(undefined, { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await smtp.noop({ signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SMTPException);
     expect((error as Error).cause).toMatchObject({ name: "AbortError" });
     expect(smtp.isConnected).toBe(false);
@@ -383,6 +402,71 @@ describe("timeouts and cancellation", () => {
     const smtp = client(p.port);
     const error = await smtp.connect({ signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect((error as Error).cause).toMatchObject({ name: "AbortError" });
+    expect(smtp.isConnected).toBe(false);
+  });
+});
+
+describe("the timeout while sending the message data", () => {
+  /**
+   * A peer on a Unix socket (which keeps little in transit, so that the client feels the
+   * server's pace) that accepts one envelope, then runs `data` after its 354.
+   */
+  async function dataPeer(data: (c: PeerConnection) => Promise<void>): Promise<{ p: Peer; smtp: (timeout: number) => SMTP }> {
+    const path = join(mkdtempSync(join(tmpdir(), "mailport-data-")), "data.sock");
+    const p = await peer(
+      async (c) => {
+        await greet(c);
+        await c.expect("MAIL", "250 ok");
+        await c.expect("RCPT", "250 ok");
+        await c.expect("DATA", "354 go ahead");
+        await data(c);
+      },
+      { path },
+    );
+    const smtp = (timeout: number): SMTP => {
+      const c = new SMTP({ socketPath: path, localHostname: "client.test", timeout, startTls: false });
+      clients.push(c);
+      return c;
+    };
+    return { p, smtp };
+  }
+
+  it("bounds each stall, not the whole transfer, for a server that reads slowly but steadily", async () => {
+    const message = Buffer.from(`Subject: slow\r\n\r\n${"x".repeat(99)}\r\n`.repeat(15_000)); // 1.8 MB
+    let received: Buffer = Buffer.alloc(0);
+    const { p, smtp: client } = await dataPeer(async (c) => {
+      // Read one piece, then rest 25 ms, and so on: most of a second for the whole message.
+      const slow = (): void => {
+        c.socket.pause();
+        setTimeout(() => c.socket.resume(), 25);
+      };
+      c.socket.on("data", slow);
+      received = await c.readUntil("\r\n.\r\n");
+      c.socket.off("data", slow);
+      await c.write("250 stored\r\n");
+      await c.expect("QUIT", "221 bye");
+    });
+    const smtp = client(0.4);
+    await smtp.connect();
+    const started = performance.now();
+    const result = await smtp.sendmail("a@example.com", "b@example.com", message);
+    // Longer than the timeout in all, yet never stalled that long.
+    expect(performance.now() - started).toBeGreaterThan(400);
+    expect(result.response.code).toBe(250);
+    expect(received.equals(Buffer.concat([message, Buffer.from(".\r\n")]))).toBe(true);
+    await smtp.quit();
+    await p.done;
+  });
+
+  it("still gives up when the server stops reading for the whole timeout", async () => {
+    const { smtp: client } = await dataPeer(async (c) => {
+      c.socket.pause();
+      await sleep(2000);
+    });
+    const smtp = client(0.2);
+    await smtp.connect();
+    const error = await smtp.sendmail("a@example.com", "b@example.com", Buffer.alloc(4 * 1024 * 1024, 0x61)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SMTPTimeoutError);
     expect(smtp.isConnected).toBe(false);
   });
 });
@@ -459,7 +543,7 @@ describe("backpressure and other commands", () => {
       });
     });
     const p = await peer(async (c) => {
-      await c.write("220 ready\r\n");
+      await greet(c);
       await c.readLine().catch(() => undefined);
     });
     const smtp = client(p.port, { sourceAddress: { host: "127.0.0.1", port: freePort } });
