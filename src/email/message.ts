@@ -872,6 +872,32 @@ export class EmailMessage extends MIMEPart {
    */
   override setContent(content: string | Uint8Array | Message, options: SetContentOptions = {}): void {
     super.setContent(content, options);
+    this.addMimeVersion();
+  }
+
+  /** As {@link MIMEPart.makeRelated}, and adds `MIME-Version: 1.0` when missing. */
+  override makeRelated(boundary?: string): void {
+    super.makeRelated(boundary);
+    this.addMimeVersion();
+  }
+
+  /** As {@link MIMEPart.makeAlternative}, and adds `MIME-Version: 1.0` when missing. */
+  override makeAlternative(boundary?: string): void {
+    super.makeAlternative(boundary);
+    this.addMimeVersion();
+  }
+
+  /**
+   * As {@link MIMEPart.makeMixed}, and adds `MIME-Version: 1.0` when missing: a message
+   * that becomes multipart through `addAttachment` and friends without `setContent`
+   * carries it too (Python writes none anywhere then).
+   */
+  override makeMixed(boundary?: string): void {
+    super.makeMixed(boundary);
+    this.addMimeVersion();
+  }
+
+  private addMimeVersion(): void {
     if (!this.has("MIME-Version")) this.append("MIME-Version", "1.0");
   }
 }

@@ -6,6 +6,7 @@ import {
   HeaderWriteError,
   InvalidHeaderError,
   Message,
+  MIMEPart,
   MIMEText,
   MultipartConversionError,
   policy,
@@ -223,6 +224,37 @@ describe("setContent", () => {
     msg.addAttachment(new Uint8Array([0, 1, 2]), { maintype: "application", subtype: "octet-stream", filename: "a.bin" });
     const out = text(msg);
     expect(out.match(/^MIME-Version:/gim)?.length).toBe(1);
+  });
+
+  it("gives a message made multipart without setContent one MIME-Version, at the root (Python writes none)", () => {
+    const built: Array<[string, (m: EmailMessage) => void]> = [
+      ["addAlternative", (m) => m.addAlternative("hi\n")],
+      ["addAttachment first", (m) => m.addAttachment("a\n", { filename: "a.txt" })],
+      ["addRelated", (m) => m.addRelated("<p>x</p>\n", { subtype: "html" })],
+      ["makeMixed, then attach", (m) => {
+        m.makeMixed();
+        const part = new MIMEPart();
+        part.setContent("x\n");
+        m.attach(part);
+      }],
+    ];
+    for (const [how, build] of built) {
+      const msg = new EmailMessage();
+      msg.set("Subject", "x");
+      build(msg);
+      const out = text(msg);
+      const header = out.slice(0, out.indexOf("\n\n"));
+      expect(header, how).toMatch(/^MIME-Version: 1\.0$/m);
+      expect(out.match(/^MIME-Version:/gm)?.length ?? 0, how).toBe(1);
+    }
+  });
+
+  it("does not add MIME-Version to sub-parts that makeMixed and friends create", () => {
+    const msg = new EmailMessage();
+    msg.setContent("plain\n");
+    msg.makeAlternative();
+    msg.makeMixed();
+    expect([...msg.walk()].filter((p) => p.has("MIME-Version"))).toEqual([msg]);
   });
 
   it("iterParts, walk and getBody see the tree that addAlternative and addAttachment build", () => {

@@ -50,12 +50,14 @@ export interface Divergence {
  */
 export const NORMALIZATIONS: ReadonlyArray<{ readonly name: string; readonly rule: string }> = [
   {
-    name: "addedPartMimeVersion",
+    name: "mimeVersionAtRoot",
     rule:
       "Python's add_alternative/add_related/add_attachment give every new sub-part its own " +
-      "MIME-Version header; RFC 2045 §4 requires it only at the top level and mailport writes it " +
-      "once, at the root (issue: 'MIME-Version once, at the root'). oracle.py removes the header " +
-      "from the parts those methods create before comparing.",
+      "MIME-Version header, and a message made multipart by add_*/make_* without set_content has " +
+      "none at all; RFC 2045 §4 requires it at the top level only, and mailport writes it once, at " +
+      "the root (issue: 'MIME-Version once, at the root'). oracle.py removes the header from the " +
+      "parts those methods create and appends it to an EmailMessage they made multipart when it " +
+      "has none, so that a message without MIME-Version still fails the comparison.",
   },
 ];
 

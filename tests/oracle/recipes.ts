@@ -911,6 +911,22 @@ add({
   expect: envelopeExpect("empty mixed"),
 });
 add({
+  name: "MIME-Version at the root: addAlternative without setContent",
+  message: email([...envelope("no setContent"), alternative("hi\n")]),
+  output: "default",
+  expect: { ...envelopeExpect("no setContent"), text: "hi\n", headers: { "mime-version": "1.0" } },
+});
+add({
+  name: "MIME-Version at the root: addAttachment first",
+  message: email([...envelope("attachment first"), attachment(bytesOf(20, 5), { maintype: "application", subtype: "octet-stream", filename: "a.bin" })]),
+  output: "default",
+  expect: {
+    ...envelopeExpect("attachment first"),
+    headers: { "mime-version": "1.0" },
+    attachments: [{ filename: "a.bin", mimeType: "application/octet-stream", content: bytesOf(20, 5) }],
+  },
+});
+add({
   name: "makeMixed: moves the existing content into a part",
   message: email([...envelope("made mixed"), content("first content\n"), { op: "makeMixed" }]),
   output: "default",
