@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { HeaderMissingRequiredValue, InvalidDateDefect, InvalidHeaderError } from "../../src/email/errors.js";
+import { HeaderMissingRequiredValue, HeaderWriteError, InvalidDateDefect, InvalidHeaderError } from "../../src/email/errors.js";
 import {
   Address,
   AddressHeader,
@@ -251,6 +251,29 @@ describe("address headers", () => {
     expect(sender.address.username).toBe("bob");
     const two = registry.create("Resent-Sender", "a@example.com, b@example.com") as SingleAddressHeader;
     expect(() => two.address).toThrow(InvalidHeaderError);
+  });
+
+  it("write a non-ASCII domain as its IDNA A-label without utf8, and as it is with utf8", () => {
+    const header = registry.create("To", "Jörg <j@exämple.com>, Grp: a@bücher.de;");
+    expect(header.fold({ policy: policy.default })).toBe(
+      "To: =?utf-8?q?J=C3=B6rg?= <j@xn--exmple-cua.com>, Grp: a@xn--bcher-kva.de;\n",
+    );
+    expect(header.fold({ policy: policy.SMTPUTF8 })).toBe("To: Jörg <j@exämple.com>, Grp: a@bücher.de;\r\n");
+    expect(header.toString()).toBe("Jörg <j@exämple.com>, Grp: a@bücher.de;");
+  });
+
+  it("refuse to write a non-ASCII local part without utf8, naming the header and the address", () => {
+    for (const value of ["jörg@example.com", new Address({ displayName: "J", username: "jörg", domain: "example.com" })]) {
+      const header = registry.create("Cc", value);
+      expect(() => header.fold({ policy: policy.default })).toThrow(HeaderWriteError);
+      expect(() => header.fold({ policy: policy.default })).toThrow(/Cc header .*"jörg@example\.com".*policy\.SMTPUTF8/);
+      expect(header.fold({ policy: policy.SMTPUTF8 })).toContain("jörg@example.com");
+    }
+  });
+
+  it("refuse a non-ASCII domain literal without utf8: it has no A-label", () => {
+    const header = registry.create("To", "a@[ä]");
+    expect(() => header.fold({ policy: policy.default })).toThrow(/domain "\[ä\]"/);
   });
 
   it("are unique for To and not for Resent-To", () => {

@@ -155,6 +155,9 @@ const ADJACENT_ENCODED_WORDS =
 const REENCODED_7BIT =
   "7bit output transfer-encodes the 8-bit body as base64, so the message read back says base64 where the " +
   "built one says 8bit (the decoded content is the same)";
+const A_LABEL =
+  "without utf8 a non-ASCII domain is written as its IDNA A-label (xn--...), which reads back as such: the " +
+  "same domain, spelt in ASCII";
 const EMPTY_MULTIPART =
   "a multipart with no parts is written with a start delimiter and no part, as Python writes it; read back " +
   "(RFC 2046 requires a part), it has one empty part";
@@ -171,6 +174,7 @@ const KNOWN_TREE: Record<string, string> = {
   "policy 7bit output transfer-encodes an 8bit body": REENCODED_7BIT,
   "policy cteType 7bit: non-ASCII headers and body": REENCODED_7BIT,
   "makeMixed: an empty message becomes an empty multipart": EMPTY_MULTIPART,
+  "divergence: non-ASCII domain without utf8 is written as its A-label": A_LABEL,
   "policy compat32: non-ASCII headers and body": COMPAT32_ADDRESS,
   "policy compat32 with CRLF: non-ASCII headers and body": COMPAT32_ADDRESS,
 };

@@ -15,6 +15,7 @@ import {
   encodedWordsAtMost75,
   headerLinesWellFormed,
   linesAtMost998,
+  noAddressInEncodedWords,
   noEmptyEncodedWords,
   noNul,
   noPunctuationEncodedWords,
@@ -132,6 +133,24 @@ export const DIVERGENCES: readonly Divergence[] = [
     check: noPunctuationEncodedWords,
     recipes: ["to: non-ASCII group folded just before its closing semicolon"],
     kind: "pythonMisreads",
+  },
+  {
+    rule:
+      "RFC 2047 §5 (3): an encoded word may not appear in an addr-spec; without utf8 Python writes a " +
+      "non-ASCII domain as encoded words (j@=?utf-8?q?ex=C3=A4mple?=.com), which no reader resolves; " +
+      "mailport writes its IDNA A-label.",
+    check: noAddressInEncodedWords,
+    recipes: ["divergence: non-ASCII domain without utf8 is written as its A-label"],
+    kind: "pythonMisreads",
+  },
+  {
+    rule:
+      "RFC 2047 §5 (3): an encoded word may not appear in an addr-spec; without utf8 Python writes a " +
+      "non-ASCII local part as an encoded word (=?utf-8?q?j=C3=B6rg?=@example.com), a different " +
+      "mailbox; mailport refuses it (it needs a utf8 policy such as SMTPUTF8).",
+    check: noAddressInEncodedWords,
+    recipes: ["divergence: non-ASCII local part without utf8"],
+    kind: "mailportRefuses",
   },
   {
     rule:

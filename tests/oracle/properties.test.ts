@@ -80,6 +80,15 @@ describe("noAddressInEncodedWords", () => {
     expect(noAddressInEncodedWords(enc("From: =?utf-8?q?J=C3=BCrgen?= <jm@example.de>\n\nbody\n"))).toEqual([]);
   });
 
+  it("flags an encoded local part or domain", () => {
+    expect(noAddressInEncodedWords(enc("To: =?utf-8?q?j=C3=B6rg?=@example.com\n\nbody\n"))).toHaveLength(1);
+    expect(noAddressInEncodedWords(enc("To: J <j@=?utf-8?q?ex=C3=A4mple?=.com>\n\nbody\n"))).toHaveLength(1);
+  });
+
+  it("accepts an encoded display name before an address with an A-label domain", () => {
+    expect(noAddressInEncodedWords(enc("To: =?utf-8?q?J=C3=B6rg?= <j@xn--exmple-cua.com>\n\nbody\n"))).toEqual([]);
+  });
+
   it("ignores encoded words in unstructured headers", () => {
     expect(noAddressInEncodedWords(enc("Subject: =?utf-8?q?mail_me_at_a=40b.c?=\n\nbody\n"))).toEqual([]);
   });

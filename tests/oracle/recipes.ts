@@ -1323,5 +1323,12 @@ headerRecipe("divergence: NUL in a header value", [set("X-Nul", "a\u0000b")], {}
 headerRecipe("divergence: LF in a header name", [set("X-Bad\nInjected", "v")], {});
 headerRecipe("divergence: trailing CR in a header value", [set("Subject", "ends with CR\r")], {});
 
+headerRecipe(
+  "divergence: non-ASCII domain without utf8 is written as its A-label",
+  [set("To", "J <j@exämple.com>")],
+  { to: [{ name: "J", address: "j@xn--exmple-cua.com" }] },
+);
+headerRecipe("divergence: non-ASCII local part without utf8", [set("To", "jörg@example.com")], {});
+
 /** Every recipe, in a stable order. */
 export const RECIPES: readonly Recipe[] = recipes;
