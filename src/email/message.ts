@@ -252,14 +252,20 @@ export class Message {
       this.setParam("charset", cs.getOutputCharset());
     }
     if (this.has("Content-Transfer-Encoding")) return;
-    const bodyEncoding = cs.getBodyEncoding();
+    const raw =
+      this.payload instanceof Uint8Array
+        ? this.payload
+        : typeof this.payload === "string"
+          ? encodeText(this.payload, cs.getOutputCharset())
+          : undefined;
+    let bodyEncoding = cs.getBodyEncoding();
+    if ((bodyEncoding === "7bit" || bodyEncoding === "8bit") && raw !== undefined && longestLine(raw) > MAX_LINE_OCTETS) {
+      // RFC 5322 §2.1.1: no line over 998 octets, which Python's 7bit/8bit would write.
+      // Quoted-printable keeps an ASCII-compatible charset readable; a stateful 7-bit
+      // one (ISO-2022) must not be cut by soft line breaks, so base64.
+      bodyEncoding = STATEFUL_CHARSET.test(cs.getOutputCharset()) ? "base64" : "quoted-printable";
+    }
     if (bodyEncoding === "quoted-printable" || bodyEncoding === "base64") {
-      const raw =
-        this.payload instanceof Uint8Array
-          ? this.payload
-          : typeof this.payload === "string"
-            ? encodeText(this.payload, cs.getOutputCharset())
-            : undefined;
       if (raw !== undefined && raw.length > 0) {
         this.payload =
           bodyEncoding === "base64" ? base64mime.encodeBody(raw) : quoprimime.encodeBody(raw, { maxLineLength: 76 });
@@ -956,6 +962,25 @@ export function validateBoundary(boundary: string): void {
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+/** RFC 5322 §2.1.1: the longest line, without its line break. */
+const MAX_LINE_OCTETS = 998;
+/** Charsets whose encoded text switches state with escape sequences. */
+const STATEFUL_CHARSET = /^(iso-2022-|utf-7$|hz-)/i;
+
+/** The length in octets of the longest line of `bytes` (CR, LF and CRLF end lines). */
+function longestLine(bytes: Uint8Array): number {
+  let longest = 0;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    const b = bytes[i];
+    if (i === bytes.length || b === 0x0a || b === 0x0d) {
+      longest = Math.max(longest, i - start);
+      start = i + 1;
+    }
+  }
+  return longest;
 }
 
 function isSevenBit(payload: Payload): boolean {

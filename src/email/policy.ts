@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { HeaderRegistry } from "./headerregistry.js";
+import { AddressHeader, HeaderRegistry } from "./headerregistry.js";
 import type { BaseHeader, HeaderInput } from "./headerregistry.js";
 import { Header } from "./header.js";
 import { InvalidHeaderError, MessageDefect } from "./errors.js";
@@ -219,6 +219,7 @@ export function validateHeaderAssignment(name: string, value: unknown): void {
 }
 
 const UTF8 = new TextEncoder();
+const NON_ASCII = /[^\x00-\x7f]/;
 
 function encodeLine(text: string): Uint8Array {
   return UTF8.encode(text);
@@ -357,6 +358,14 @@ export class Compat32 extends Policy {
   }
 
   private foldLegacy(name: string, value: StoredHeaderValue): string {
+    if ((typeof value === "string" || isBaseHeader(value)) && NON_ASCII.test(value.toString())) {
+      // Python encodes the whole value, addresses included, as one encoded word, which
+      // readers take for a display name without an address (RFC 2047 §5 (3) allows
+      // encoded words in phrases only): address headers are written as the modern
+      // policies write them, display names encoded, addresses as they are.
+      const typed = isBaseHeader(value) ? value : EMAIL_POLICY_DEFAULTS().headerFactory(name, value);
+      if (typed instanceof AddressHeader) return typed.fold({ policy: this });
+    }
     let header: Header;
     if (value instanceof Header) {
       header = value;

@@ -146,9 +146,6 @@ function parseBack(b: Built): Message {
   return messageFromBytes(b.bytes, { policy: makePolicy(b.output) });
 }
 
-const COMPAT32_ADDRESS =
-  "compat32 output writes a non-ASCII address header as one encoded word holding the whole address, as " +
-  "Python's compat32 does; read back, that is a display name without an address";
 const ADJACENT_ENCODED_WORDS =
   "the folder splits a display name into two adjacent encoded words ('Mülle' and 'r'); RFC 2047 6.2 says " +
   "the white space between them is dropped, as mailport does; Python keeps it in address headers ('Mülle r')";
@@ -175,8 +172,6 @@ const KNOWN_TREE: Record<string, string> = {
   "policy cteType 7bit: non-ASCII headers and body": REENCODED_7BIT,
   "makeMixed: an empty message becomes an empty multipart": EMPTY_MULTIPART,
   "divergence: non-ASCII domain without utf8 is written as its A-label": A_LABEL,
-  "policy compat32: non-ASCII headers and body": COMPAT32_ADDRESS,
-  "policy compat32 with CRLF: non-ASCII headers and body": COMPAT32_ADDRESS,
 };
 /** Recipes where python3 reads the bytes differently from mailport, and why. */
 const KNOWN_PYTHON: Record<string, string> = {

@@ -111,7 +111,8 @@ export const DIVERGENCES: readonly Divergence[] = [
     rule:
       "RFC 2047 §2: an encoded word is at most 75 characters; Python's folder writes 76-character " +
       "encoded words when it splits long non-ASCII text, and with folding off (HTTP) one encoded " +
-      "word for the whole value.",
+      "word for the whole value; its legacy Header (compat32) writes 76- and 77-character words on " +
+      "continuation lines.",
     kind: "sameStructure",
     check: encodedWordsAtMost75,
     recipes: [
@@ -123,6 +124,8 @@ export const DIVERGENCES: readonly Divergence[] = [
       "folding: mixed words, 15 repeats",
       "folding: mixed words, 25 repeats",
       "folding: mixed words, 40 repeats",
+      "legacy: long non-ASCII subject folded by compat32",
+      "legacy: a 2000-character non-ASCII subject",
     ],
   },
   {
@@ -132,6 +135,20 @@ export const DIVERGENCES: readonly Divergence[] = [
       "readers then take as part of a display name.",
     check: noPunctuationEncodedWords,
     recipes: ["to: non-ASCII group folded just before its closing semicolon"],
+    kind: "pythonMisreads",
+  },
+  {
+    rule:
+      "RFC 2047 §5 (3): an encoded word stands for phrase text only; Python's compat32 writes a " +
+      "non-ASCII address header as one encoded word holding the whole value, addresses included, " +
+      "which readers take for a display name without an address; mailport encodes the display " +
+      "names only.",
+    check: noAddressInEncodedWords,
+    recipes: [
+      "policy compat32: non-ASCII headers and body",
+      "policy compat32 with CRLF: non-ASCII headers and body",
+      "legacy: MIMEText with a non-ASCII To and Cc",
+    ],
     kind: "pythonMisreads",
   },
   {
@@ -172,6 +189,15 @@ export const DIVERGENCES: readonly Divergence[] = [
       "formataddr: non-ASCII name as a string header": "From: =?utf-8?b?SsO8cmdlbiBNw7xsbGVy?= <jm@example.de>",
     }),
     recipes: ["subject: caller-written encoded word is kept as written", "formataddr: non-ASCII name as a string header"],
+  },
+  {
+    rule:
+      "RFC 5322 §2.1.1: a line is at most 998 octets; the legacy MIMEText writes a longer line as " +
+      "7bit (us-ascii, iso-2022-jp), mailport transfer-encodes it (quoted-printable, or base64 for " +
+      "the stateful iso-2022-jp).",
+    kind: "sameStructure",
+    check: linesAtMost998,
+    recipes: ["legacy: MIMEText with a line over 998 octets", "legacy: iso-2022-jp MIMEText with a line over 998 octets"],
   },
   {
     rule:

@@ -1151,6 +1151,42 @@ add({
   expect: { subject: "Grüße ".repeat(20).trim() },
 });
 add({
+  name: "legacy: MIMEText with a non-ASCII To and Cc",
+  message: {
+    class: "MIMEText",
+    args: ["hello\n"],
+    ops: [set("To", "Jörg Müller <jorg@example.com>"), set("Cc", "Zoë <zoe@example.org>, plain@example.net")],
+  },
+  output: "compat32",
+  expect: {
+    to: [{ name: "Jörg Müller", address: "jorg@example.com" }],
+    cc: [
+      { name: "Zoë", address: "zoe@example.org" },
+      { name: "", address: "plain@example.net" },
+    ],
+    text: "hello\n",
+  },
+});
+add({
+  name: "legacy: a 2000-character non-ASCII subject",
+  message: { class: "MIMEText", args: ["x\n"], ops: [set("Subject", "ü".repeat(2000))] },
+  output: "compat32",
+  string: true,
+  expect: { subject: "ü".repeat(2000) },
+});
+add({
+  name: "legacy: MIMEText with a line over 998 octets",
+  message: { class: "MIMEText", args: [`${"a".repeat(1200)}\n`] },
+  output: "compat32",
+  expect: { text: `${"a".repeat(1200)}\n` },
+});
+add({
+  name: "legacy: iso-2022-jp MIMEText with a line over 998 octets",
+  message: { class: "MIMEText", args: ["日本語".repeat(300), "plain", "iso-2022-jp"] },
+  output: "compat32",
+  expect: { text: "日本語".repeat(300) },
+});
+add({
   name: "legacy: long ASCII subject, asString does not fold",
   message: { class: "MIMEText", args: ["x\n"], ops: [set("Subject", "word ".repeat(30).trim()), set("X-Long", "z".repeat(100))] },
   output: "compat32",
