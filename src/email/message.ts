@@ -123,7 +123,10 @@ export class Message {
     });
   }
 
-  /** The same as {@link Message.asString}. */
+  /**
+   * The same as {@link Message.asString} with no options, for every message class
+   * (Python's `str()` of an `EmailMessage` writes UTF-8 headers; this follows the policy).
+   */
   toString(): string {
     return this.asString();
   }
@@ -657,11 +660,6 @@ export class MIMEPart extends Message {
   /** @internal modern parts fold headers by their policy in asString, as Python's MIMEPart. */
   protected override defaultMaxHeaderLength(policy: Policy): number | undefined {
     return Number.isFinite(policy.maxLineLength) ? policy.maxLineLength : 0;
-  }
-
-  /** As {@link Message.asString}, with UTF-8 headers (Python's `str(msg)`). */
-  override toString(): string {
-    return this.asString({ policy: this.policy.clone({ utf8: true }) });
   }
 
   /** Whether Content-Disposition says `attachment`. */

@@ -296,6 +296,23 @@ describe("setContent", () => {
   });
 });
 
+describe("toString", () => {
+  it("is asString() for EmailMessage, MIMEPart and the legacy classes (Python's str() of an EmailMessage writes UTF-8)", () => {
+    const modern = new EmailMessage();
+    modern.set("Subject", "Grüße");
+    modern.setContent("body\n");
+    const part = new MIMEPart();
+    part.set("X-Note", "Zoë");
+    const legacy = new MIMEText("héllo", "plain", "utf-8");
+    legacy.set("Subject", "Grüße");
+    for (const msg of [modern, part, legacy]) {
+      expect(msg.toString()).toBe(msg.asString());
+      expect(String(msg)).toBe(msg.asString());
+    }
+    expect(modern.toString()).toContain("Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=");
+  });
+});
+
 describe("boundaries", () => {
   it("generates a boundary that no part contains, and keeps it for later serializations", () => {
     const msg = new EmailMessage();
