@@ -91,7 +91,8 @@ export function foldText(token: Token, memo: Map<Token, string> = new Map()): st
   // Inside quotes an encoded word is text (RFC 2047 section 5); Python decodes it there,
   // and so does the folder, so that a quoted name is written as Python writes it.
   else if (token instanceof BareQuotedString) out = token.toString();
-  else if (token.tokenType === "comment" || token instanceof MimeParameters) out = token.toString();
+  else if (token instanceof MimeParameters) out = mimeParametersText(token);
+  else if (token.tokenType === "comment") out = token.toString();
   else out = token.items.map((t) => foldText(t, memo)).join("");
   memo.set(token, out);
   return out;
@@ -527,6 +528,8 @@ function foldAsEw(
 // ------------------------------------------------------------------ MIME parameters
 
 const PERCENT_SAFE = /^[A-Za-z0-9_.\-~]$/;
+/** Characters a quoted string may not carry: C0 controls but TAB, and DEL. */
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 function percentQuote(text: string): string {
   let out = "";
@@ -535,6 +538,30 @@ function percentQuote(text: string): string {
     out += byte < 0x80 && PERCENT_SAFE.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
+}
+
+/** Whether a parameter value must be written in RFC 2231 form (percent-encoded). */
+function paramNeedsEncoding(value: string, utf8: boolean): boolean {
+  // A control character (a decoded %0A, %00 or encoded word) cannot go in a quoted
+  // string: written raw, a CR or LF would end the header and a NUL is never allowed
+  // (Python writes them raw, or fails). RFC 2231 percent-encoding keeps it.
+  return !canEncode(value, utf8) || CONTROL.test(value);
+}
+
+/** One parameter as written on a line: `name="value"`, or `name*=charset''%XX` when it must be encoded. */
+function paramText(name: string, value: string, utf8: boolean): string {
+  if (!paramNeedsEncoding(value, utf8)) return `${name}=${quoteString(value)}`;
+  return `${name}*=utf-8''${percentQuote(value)}`;
+}
+
+/**
+ * The parameters as written when they fit a line (Python's `str(token)`), except that a
+ * value with a control character is percent-encoded. Non-ASCII values are left as they
+ * are here: the folder sees them and writes the parameters piece by piece.
+ */
+function mimeParametersText(token: MimeParameters): string {
+  const out = token.params.map(([name, value]) => (!value ? name : paramText(name, value, true))).join("; ");
+  return out ? ` ${out}` : "";
 }
 
 /**
@@ -546,9 +573,9 @@ function foldMimeParameters(part: MimeParameters, lines: Lines, maxlenIn: number
   let maxlen = maxlenIn;
   for (const [name, value] of part.params) {
     if (lines.lastNonSpaceChar() !== ";") lines.append(";");
-    const encodingRequired = !canEncode(value, utf8);
+    const encodingRequired = paramNeedsEncoding(value, utf8);
     const charset = encodingRequired || utf8 ? "utf-8" : "us-ascii";
-    const tstr = encodingRequired ? `${name}*=${charset}''${percentQuote(value)}` : `${name}=${quoteString(value)}`;
+    const tstr = paramText(name, value, utf8);
     const tlen = codePointLength(tstr);
     if (lines.lastLength + tlen + 1 < maxlen) {
       lines.append(` ${tstr}`);

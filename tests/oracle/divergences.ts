@@ -226,6 +226,15 @@ export const DIVERGENCES: readonly Divergence[] = [
   },
   {
     rule:
+      "RFC 5322 §2.2: header field bodies hold no NUL; Python 3.11.7 decodes an RFC 2231 %00 in a " +
+      "parameter and writes the NUL raw in a quoted string, mailport writes the value " +
+      "percent-encoded again.",
+    kind: "pythonMisreads",
+    check: noNul,
+    recipes: ["divergence: a parameter whose decoded value holds NUL"],
+  },
+  {
+    rule:
       "RFC 5322 §2.2: a field name is printable ASCII without colon; Python 3.11.7 writes a header " +
       "name holding LF as it is (a header injection), mailport refuses it at assignment.",
     kind: "mailportRefuses",

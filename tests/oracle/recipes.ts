@@ -1366,5 +1366,12 @@ headerRecipe(
 );
 headerRecipe("divergence: non-ASCII local part without utf8", [set("To", "jörg@example.com")], {});
 
+add({
+  name: "divergence: a parameter whose decoded value holds NUL",
+  message: email([content("Body.\n"), set("Content-Disposition", "inline; filename*=utf-8''a%00b.txt")]),
+  output: "default",
+  expect: { headers: { "content-disposition": "inline; filename*=utf-8''a%00b.txt" } },
+});
+
 /** Every recipe, in a stable order. */
 export const RECIPES: readonly Recipe[] = recipes;

@@ -1,0 +1,92 @@
+/**
+ * The generator (Python's `email.generator`): what it writes for headers whose values
+ * cannot go out as they are, boundaries, and the Generator and BytesGenerator classes.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  BytesGenerator,
+  EmailMessage,
+  Generator,
+  MIMEText,
+  messageFromBytes,
+  policy,
+} from "../../src/index.js";
+
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
+
+describe("parameter values holding CR, LF or NUL", () => {
+  const cases: Array<[string, string, string]> = [
+    ["an RFC 2231 %00", "Content-Type", "text/plain; name*=utf-8''a%00b.txt"],
+    ["an RFC 2231 %0A", "Content-Disposition", "attachment; filename*=utf-8''a%0Ab.txt"],
+    ["an RFC 2231 %0D", "Content-Disposition", "attachment; filename*=utf-8''a%0Db.txt"],
+    ["an encoded word holding =0A", "Content-Disposition", 'attachment; filename="=?utf-8?q?a=0Ab.txt?="'],
+  ];
+
+  for (const [what, name, value] of cases) {
+    it(`writes ${what} percent-encoded, never raw and without throwing`, () => {
+      const msg = new EmailMessage();
+      msg.set(name, value);
+      for (const p of [policy.default, policy.SMTP, policy.SMTPUTF8, policy.HTTP]) {
+        const out = latin1(msg.asBytes({ policy: p }));
+        expect(out).not.toMatch(/\0/);
+        expect(out.slice(0, out.indexOf(`${p.linesep}${p.linesep}`))).not.toMatch(new RegExp(`[\\r\\n](?![ \\t])(?!$)`));
+        expect(out).toMatch(/\*=utf-8''a%0[0AD]b\.txt/);
+      }
+      const param = name === "Content-Type" ? "name" : "filename";
+      const readBack = messageFromBytes(msg.asBytes()).getParam(param, { header: name });
+      expect(readBack).toBe(msg.getParam(param, { header: name }));
+    });
+  }
+
+  it("keeps a parsed message's such parameter as it came, and re-encodes it when refolding", () => {
+    const raw =
+      "Content-Type: text/plain; name*=utf-8''a%00b.txt\n" +
+      'Content-Disposition: attachment;\n filename="=?utf-8?q?a=0Ab.txt?="\n\nbody\n';
+    const parsed = messageFromBytes(new TextEncoder().encode(raw));
+    expect(latin1(parsed.asBytes())).toBe(raw);
+    const refolded = latin1(parsed.asBytes({ policy: policy.default.clone({ refoldSource: "all" }) }));
+    expect(refolded).toBe(
+      "Content-Type: text/plain; name*=utf-8''a%00b.txt\nContent-Disposition: attachment; filename*=utf-8''a%0Ab.txt\n\nbody\n",
+    );
+    expect(messageFromBytes(new TextEncoder().encode(refolded)).getFilename()).toBe("a\nb.txt");
+  });
+
+  it("writes ordinary parameters as Python does, quoted", () => {
+    const msg = new EmailMessage();
+    msg.set("Content-Disposition", "attachment; filename=report.pdf");
+    expect(latin1(msg.asBytes())).toBe('Content-Disposition: attachment; filename="report.pdf"\n\n');
+  });
+});
+
+describe("Generator and BytesGenerator", () => {
+  it("write what asString and asBytes write, with the policy, linesep and header length asked for", () => {
+    const msg = new EmailMessage();
+    msg.set("Subject", "word ".repeat(20).trim());
+    msg.setContent("body\n");
+    expect(new Generator().flatten(msg)).toBe(msg.asString({ maxHeaderLength: 78 }));
+    expect(latin1(new BytesGenerator({ policy: policy.SMTP }).flatten(msg))).toBe(latin1(msg.asBytes({ policy: policy.SMTP })));
+    expect(new Generator().flatten(msg, { linesep: "\r\n" })).toBe(msg.asString({ policy: policy.SMTP }));
+    const unfolded = new Generator({ maxHeaderLength: 0 }).flatten(msg);
+    expect(unfolded.split("\n")[0]).toBe(`Subject: ${"word ".repeat(20).trim()}`);
+  });
+
+  it("escapes body lines starting with 'From ' when mangleFrom is set (compat32's default)", () => {
+    const msg = new MIMEText("From here on\nnot From there\n");
+    expect(new Generator().flatten(msg)).toContain("\n>From here on\nnot From there\n");
+    expect(new Generator({ mangleFrom: false }).flatten(msg)).toContain("\nFrom here on\n");
+  });
+
+  it("writes the Unix From line when asked", () => {
+    const msg = new EmailMessage();
+    msg.setUnixfrom("From ada@example.com Thu Jan  1 00:00:00 2021");
+    msg.setContent("x\n");
+    expect(new Generator().flatten(msg, { unixfrom: true }).split("\n")[0]).toBe("From ada@example.com Thu Jan  1 00:00:00 2021");
+  });
+
+  it("transfer-encodes an 8-bit body in text output, which cannot carry octets", () => {
+    const msg = new EmailMessage();
+    msg.setContent("Grüße\n", { cte: "8bit" });
+    expect(new Generator().flatten(msg)).toContain("Content-Transfer-Encoding: base64");
+    expect(latin1(new BytesGenerator().flatten(msg))).toContain("Content-Transfer-Encoding: 8bit");
+  });
+});
