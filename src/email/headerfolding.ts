@@ -23,7 +23,11 @@
  *   a group's colon that does not fit, and the header no longer parses);
  * - text that may not be encoded (an addr-spec, a domain) is never merged into a later
  *   encoded word (Python can encode the domain of an address that precedes a comment);
- * - undecodable bytes are written as U+FFFD in UTF-8, not back in `unknown-8bit`.
+ * - undecodable bytes are written as U+FFFD in UTF-8, not back in `unknown-8bit`;
+ * - a printable ASCII word too long for a line is written whole, on a line of up to 998
+ *   octets (Python encodes it to wrap it); only a longer one is encoded;
+ * - a parameter value holding a control character (CR, LF, NUL...) is written in RFC 2231
+ *   form (Python writes it raw in a quoted string, or fails).
  *
  * @module
  */
@@ -33,6 +37,7 @@ import {
   BareQuotedString,
   EWWhiteSpaceTerminal,
   EncodedWord,
+  HeaderLabel,
   MimeParameters,
   MsgID,
   SPECIALS,
@@ -62,6 +67,9 @@ export interface FoldOptions {
 export const MAX_ENCODED_WORD_LENGTH = 75;
 
 const SPECIALSNL = new Set([...SPECIALS, "\n", "\r"]);
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+/** RFC 5322 §2.1.1: the longest line, without its line break. */
+const MAX_LINE_OCTETS = 998;
 const NON_ASCII = /[^\x00-\x7f]/;
 const CHARSET = "utf-8";
 const CHROME_LENGTH = CHARSET.length + 7;
@@ -127,6 +135,10 @@ class Lines {
   /** The length of the last line. */
   get lastLength(): number {
     return this.size;
+  }
+  /** Whether the last line is the first one. */
+  get isFirst(): boolean {
+    return this.done.length === 0;
   }
   /** Appends text to the last line. */
   append(text: string): void {
@@ -297,6 +309,9 @@ export function refoldParseTree(tree: TokenList, options: FoldOptions): string {
   let wrapAsEwBlocked = 0;
   let wantEncoding = false;
   const stack: Array<Token | typeof END_BLOCK | RestoreBlock> = [...tree.items].reverse();
+  // Where the value starts on the first line: after "Name:" and one space.
+  const label = tree.items[0];
+  const labelEnd = label instanceof HeaderLabel ? codePointLength(foldText(label, memo)) + 1 : 0;
   while (stack.length > 0) {
     let part = stack.pop()!;
     if (part === END_BLOCK) {
@@ -396,10 +411,25 @@ export function refoldParseTree(tree: TokenList, options: FoldOptions): string {
       continue;
     }
     if (mayEncode(part) && !wrapAsEwBlocked) {
-      // It needs no encoding, but encoding it is the only way to wrap it.
-      stack.push(part);
-      wantEncoding = true;
-      continue;
+      // It needs no encoding, but encoding it is the only way to wrap it. Python does
+      // that to pure ASCII too (a long URL becomes `=?utf-8?q?https=3A//...?=`); here a
+      // printable ASCII token that no fold can make fit is written whole, on a line of up
+      // to 998 octets (RFC 5322 §2.1.1), and only a longer one is encoded.
+      const canBreakBefore = WSP.has(lines.lastChar()) || WSP.has(tstr[0] ?? "");
+      const wholeLine = (canBreakBefore ? 1 : lines.lastLength) + tlen;
+      const tooLong = tlen + 1 > maxlen || !canBreakBefore;
+      if (!PRINTABLE_ASCII.test(tstr) || !tooLong || wholeLine > MAX_LINE_OCTETS) {
+        stack.push(part);
+        wantEncoding = true;
+        continue;
+      }
+      if (lines.isFirst && lines.lastLength <= labelEnd && lines.lastLength + tlen <= MAX_LINE_OCTETS) {
+        // The first thing after "Name: ": a new line would leave the first one empty.
+        lines.append(tstr);
+        writes(tstr);
+        lastEw = null;
+        continue;
+      }
     }
     const newline = lines.stealTrailingWsp();
     if (newline || WSP.has(tstr[0] ?? "")) lines.newLine(newline + tstr);

@@ -16,6 +16,7 @@ import {
   headerLinesWellFormed,
   linesAtMost998,
   noAddressInEncodedWords,
+  noAsciiEncodedWords,
   noEmptyEncodedWords,
   noNul,
   noPunctuationEncodedWords,
@@ -127,6 +128,15 @@ export const DIVERGENCES: readonly Divergence[] = [
       "legacy: long non-ASCII subject folded by compat32",
       "legacy: a 2000-character non-ASCII subject",
     ],
+  },
+  {
+    rule:
+      "Encoded words are for text that cannot be written as it is (RFC 2047 §1; the issue: never for " +
+      "pure ASCII); Python encodes a printable ASCII word too long for a line, to wrap it. mailport " +
+      "writes it whole, on a line of up to 998 octets (RFC 5322 §2.1.1).",
+    kind: "sameStructure",
+    check: noAsciiEncodedWords,
+    recipes: ["subject: a 120-character word with no place to fold", "subject: a long URL"],
   },
   {
     rule:

@@ -8,6 +8,7 @@ import {
   headerLinesWellFormed,
   linesAtMost998,
   noAddressInEncodedWords,
+  noAsciiEncodedWords,
   noEmptyEncodedWords,
   noNul,
   oneKindOfLineEnding,
@@ -101,6 +102,16 @@ describe("noEmptyEncodedWords", () => {
 
   it("accepts encoded words with text", () => {
     expect(noEmptyEncodedWords(enc("Subject: =?utf-8?q?a?= =?utf-8?b?YQ==?=\n\nbody\n"))).toEqual([]);
+  });
+});
+
+describe("noAsciiEncodedWords", () => {
+  it("flags an encoded word that stands for ASCII text", () => {
+    expect(noAsciiEncodedWords(enc("Subject: =?utf-8?q?xxxxxxxx?=\n =?utf-8?q?xxxx?=\n\nbody\n"))).toHaveLength(2);
+  });
+
+  it("accepts encoded words with non-ASCII text, and long ASCII words written as they are", () => {
+    expect(noAsciiEncodedWords(enc(`Subject: =?utf-8?q?caf=C3=A9?= ${"x".repeat(120)}\n\nbody\n`))).toEqual([]);
   });
 });
 

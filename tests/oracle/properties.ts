@@ -154,6 +154,23 @@ export function noPunctuationEncodedWords(raw: Uint8Array): string[] {
   return problems;
 }
 
+/**
+ * The issue's "encoded words never for pure ASCII": no encoded word in a header decodes to
+ * printable ASCII alone (Python encodes a long ASCII word to wrap it).
+ */
+export function noAsciiEncodedWords(raw: Uint8Array): string[] {
+  const problems: string[] = [];
+  for (const part of walk(splitRaw(latin1(raw)))) {
+    for (const [name, value] of part.headers) {
+      for (const word of value.match(/=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=/g) ?? []) {
+        const text = decodeEncodedWord(word);
+        if (/^[\x20-\x7e]+$/.test(text)) problems.push(`${name}: encoded word for ASCII text: ${JSON.stringify(text)}`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** RFC 5322 §2.1.1: no line is longer than 998 octets. */
 export function linesAtMost998(raw: Uint8Array): string[] {
   return latin1(raw)

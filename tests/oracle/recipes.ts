@@ -99,6 +99,7 @@ textRecipe(
 );
 textRecipe("subject: a 120-character word with no place to fold", "x".repeat(120), [], {});
 textRecipe("subject: a 1200-character word is split", "y".repeat(1200), [], {});
+textRecipe("subject: a long URL", `see https://example.com/${"p".repeat(120)} ok`, [], {});
 textRecipe("subject: non-ASCII short", "Grüße aus Köln", [], {});
 textRecipe(
   "subject: non-ASCII long needs several encoded words",
