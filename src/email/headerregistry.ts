@@ -246,8 +246,11 @@ export class Group {
 
 // ------------------------------------------------------------------ headers
 
-/** What a header can be made from. */
-export type HeaderInput = string | Address | Group | readonly (Address | Group)[] | Date;
+/**
+ * What a header can be made from: text; for address headers also an {@link Address}, a
+ * {@link Group}, or an array mixing them with address strings; for date headers a `Date`.
+ */
+export type HeaderInput = string | Address | Group | readonly (string | Address | Group)[] | Date;
 
 /** Every typed header. `toString()` is the decoded value (Python's `str(header)`). */
 export interface BaseHeader {
@@ -411,22 +414,40 @@ export class UniqueDateHeader extends DateHeader {
   }
 }
 
+/** The groups of an address-list string, and the parse behind them. */
+function parseAddressText(text: string): { tree: TokenList; groups: Group[] } {
+  const tree = getAddressList(text);
+  const groups = tree.addresses.map((addr) =>
+    Group.fromParts(
+      addr.displayName ?? null,
+      addr.allMailboxes.map((mb) => Address.fromParts(mb.displayName || "", mb.localPart || "", mb.domain || "")),
+    ),
+  );
+  return { tree, groups };
+}
+
 function parseAddressValue(name: string, value: HeaderInput): Parsed & { groups: Group[] } {
   if (typeof value === "string") {
-    const tree = getAddressList(value);
-    const groups = tree.addresses.map((addr) =>
-      Group.fromParts(
-        addr.displayName ?? null,
-        addr.allMailboxes.map((mb) => Address.fromParts(mb.displayName || "", mb.localPart || "", mb.domain || "")),
-      ),
-    );
+    const { tree, groups } = parseAddressText(value);
     return { parseTree: tree, groups, decoded: groups.map(String).join(", "), defects: tree.allDefects };
   }
   const items: readonly unknown[] = Array.isArray(value) ? value : [value];
-  const groups = items.map((item) => {
-    if (item instanceof Group) return item;
-    if (item instanceof Address) return Group.fromParts(null, [item]);
-    throw new TypeError(`the value of the ${name} header must be a string, Address, Group or array of them, not ${describe(item)}`);
+  const defects: MessageDefect[] = [];
+  const groups = items.flatMap((item) => {
+    if (item instanceof Group) return [item];
+    if (item instanceof Address) return [Group.fromParts(null, [item])];
+    if (typeof item === "string") {
+      // Python takes the string as an address without parsing it (its `addresses` then
+      // holds strings); it is parsed here, as a string value would be.
+      if (FORBIDDEN.test(item)) throw new InvalidHeaderError(`an address of the ${name} header contains CR, LF or NUL`);
+      const { tree, groups: parsed } = parseAddressText(item);
+      defects.push(...tree.allDefects);
+      return parsed;
+    }
+    throw new TypeError(
+      `the value of the ${name} header must be a string, an Address, a Group, or an array of those, not ${describe(item)}` +
+        (Array.isArray(value) ? " in the array" : ""),
+    );
   });
   const decoded = groups.map(String).join(", ");
   for (const group of groups) {
@@ -434,7 +455,7 @@ function parseAddressValue(name: string, value: HeaderInput): Parsed & { groups:
       if (FORBIDDEN.test(part)) throw new InvalidHeaderError(`the ${name} header would contain CR, LF or NUL`);
     }
   }
-  return { parseTree: getAddressList(decoded), groups, decoded, defects: [] };
+  return { parseTree: getAddressList(decoded), groups, decoded, defects };
 }
 
 /** An address list (To, Cc, From, Reply-To...). */
@@ -445,7 +466,8 @@ export class AddressHeader extends TypedHeader {
   readonly addresses: readonly Address[];
 
   /**
-   * @param value - a string (parsed), or an {@link Address}, a {@link Group} or an array of them.
+   * @param value - a string (parsed), or an {@link Address}, a {@link Group} or an array
+   *   of them and of address strings (each parsed).
    * @throws TypeError when the value is of another type.
    */
   constructor(name: string, value: HeaderInput) {
@@ -456,7 +478,7 @@ export class AddressHeader extends TypedHeader {
   }
 
   /**
-   * Without utf8, a non-ASCII domain is written as its IDNA A-label and a non-ASCII local
+   * @internal Without utf8, a non-ASCII domain is written as its IDNA A-label and a non-ASCII local
    * part is refused: RFC 2047 §5 forbids encoded words in an addr-spec (Python writes them).
    * @throws HeaderWriteError for a non-ASCII local part, or a domain with no A-label.
    */

@@ -240,6 +240,27 @@ describe("address headers", () => {
     expect(header.fold({ policy: policy.default })).toBe('To: "Smith, Bob" <bob@example.com>, Team: t@example.com;\n');
   });
 
+  it("take an array mixing address strings, Address and Group objects, as Python does", () => {
+    const header = registry.create("Cc", [
+      "a@example.com",
+      "B <b@example.com>, c@example.com",
+      new Address({ displayName: "Dee", addrSpec: "d@example.com" }),
+      new Group({ displayName: "Team", addresses: [new Address({ addrSpec: "t@example.com" })] }),
+    ]) as AddressHeader;
+    expect(header.toString()).toBe("a@example.com, B <b@example.com>, c@example.com, Dee <d@example.com>, Team: t@example.com;");
+    expect(header.addresses.map((a) => a.addrSpec)).toEqual(["a@example.com", "b@example.com", "c@example.com", "d@example.com", "t@example.com"]);
+    expect(header.fold({ policy: policy.default })).toBe(
+      "Cc: a@example.com, B <b@example.com>, c@example.com, Dee <d@example.com>,\n Team: t@example.com;\n",
+    );
+  });
+
+  it("refuse an array holding something other than strings, Address and Group objects, saying what", () => {
+    expect(() => registry.create("To", ["a@example.com", 42] as unknown as HeaderInput)).toThrow(
+      /To header must be a string, an Address, a Group, or an array of those, not number in the array/,
+    );
+    expect(() => registry.create("To", ["a@example.com\nBcc: x@y.z"])).toThrow(InvalidHeaderError);
+  });
+
   it("take a single Address", () => {
     const header = registry.create("From", new Address({ displayName: "Zoë", addrSpec: "zoe@example.com" }));
     expect(header.fold({ policy: policy.default })).toBe("From: =?utf-8?q?Zo=C3=AB?= <zoe@example.com>\n");

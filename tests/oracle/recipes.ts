@@ -220,6 +220,13 @@ headerRecipe(
   },
 );
 headerRecipe(
+  "to: list of address strings and Address objects",
+  [set("To", ["Bob <bob@example.org>", "dave@example.com", addr({ displayName: "Carol", username: "carol", domain: "example.net" })])],
+  {
+    to: [BOB, { name: "", address: "dave@example.com" }, { name: "Carol", address: "carol@example.net" }],
+  },
+);
+headerRecipe(
   "to: group written as a string",
   [set("To", "Team: Bob <bob@example.org>, carol@example.net;")],
   { to: [{ name: "Team", group: [BOB, { name: "", address: "carol@example.net" }] }] },
