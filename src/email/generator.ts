@@ -288,15 +288,19 @@ class TreeWriter {
       w.writeMessage(part);
       return w;
     });
-    const collides = (candidate: string) => parts.some((w) => w.holdsBoundaryLine(candidate));
+    // A "--boundary" line in the preamble or epilogue reads as a delimiter too.
+    const outside = dashLines([msg.preamble, msg.epilogue]);
+    const inside = (candidate: string) => parts.some((w) => w.holdsBoundaryLine(candidate));
+    const around = (candidate: string) => outside.has(candidate) || outside.has(`${candidate}--`);
     let boundary = msg.getBoundary();
     if (!boundary) {
-      boundary = freshBoundary(collides);
+      boundary = freshBoundary((candidate) => around(candidate) || inside(candidate));
       msg.setBoundary(boundary);
-    } else if (collides(boundary)) {
+    } else if (inside(boundary) || around(boundary)) {
+      const where = inside(boundary) ? "in the content of one of its parts" : "in its preamble or epilogue";
       throw new BoundaryError(
         `the boundary ${JSON.stringify(boundary)} of a ${msg.getContentType()} part also appears as a line ` +
-          `in the content of one of its parts; choose another boundary or let mailport generate one`,
+          `${where}; choose another boundary or let mailport generate one`,
       );
     }
     const nl = this.nl;
@@ -345,6 +349,16 @@ class TreeWriter {
     const joined = lines.map((line) => line + this.nl).join("") + last;
     this.write(Uint8Array.from(Buffer.from(joined, "latin1")));
   }
+}
+
+/** The lines of `texts` that start with "--", without the dashes and trailing white space. */
+function dashLines(texts: ReadonlyArray<string | undefined>): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) {
+    if (!text?.includes("--")) continue;
+    for (const line of text.split(LINE_BREAK)) if (line.startsWith("--")) out.add(line.slice(2).replace(/[ \t]+$/, ""));
+  }
+  return out;
 }
 
 function isAscii(bytes: Uint8Array): boolean {

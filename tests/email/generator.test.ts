@@ -4,9 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  BoundaryError,
   BytesGenerator,
   EmailMessage,
   Generator,
+  MIMEMultipart,
   MIMEText,
   messageFromBytes,
   policy,
@@ -88,5 +90,45 @@ describe("Generator and BytesGenerator", () => {
     msg.setContent("Grüße\n", { cte: "8bit" });
     expect(new Generator().flatten(msg)).toContain("Content-Transfer-Encoding: base64");
     expect(latin1(new BytesGenerator().flatten(msg))).toContain("Content-Transfer-Encoding: 8bit");
+  });
+});
+
+describe("boundaries and the preamble and epilogue", () => {
+  function mixed(boundary?: string): MIMEMultipart {
+    const msg = new MIMEMultipart("mixed", boundary);
+    msg.attach(new MIMEText("x"));
+    return msg;
+  }
+
+  it("refuses a caller's boundary that a preamble line repeats", () => {
+    const msg = mixed("abc");
+    msg.preamble = "--abc";
+    expect(() => msg.asBytes()).toThrow(BoundaryError);
+    expect(() => msg.asBytes()).toThrow(/"abc".*preamble or epilogue/);
+  });
+
+  it("refuses a caller's boundary that an epilogue line repeats as a close delimiter, trailing space and all", () => {
+    const msg = mixed("abc");
+    msg.epilogue = "after\n--abc-- \n";
+    expect(() => msg.asString()).toThrow(BoundaryError);
+  });
+
+  it("accepts preamble and epilogue lines that only start like the boundary", () => {
+    const msg = mixed("abc");
+    msg.preamble = "--abcdef\n-- abc";
+    msg.epilogue = "--abc-x";
+    expect(() => msg.asBytes()).not.toThrow();
+  });
+
+  it("generates a boundary that the preamble and epilogue do not hold, and reads back the same parts", () => {
+    const msg = new EmailMessage();
+    msg.setContent("text\n");
+    msg.addAttachment(new Uint8Array([1, 2, 3]), { maintype: "application", subtype: "octet-stream" });
+    msg.preamble = "--===============0000000000000000000==\n";
+    msg.epilogue = "--===============0000000000000000001==--\n";
+    const parsed = messageFromBytes(msg.asBytes());
+    expect([...parsed.iterParts()].length).toBe(2);
+    expect(parsed.preamble).toBe(msg.preamble);
+    expect(msg.getBoundary()).not.toMatch(/^={15}000000000000000000[01]==$/);
   });
 });

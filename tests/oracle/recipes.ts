@@ -1363,6 +1363,22 @@ add({
   },
 });
 
+add({
+  name: "divergence: boundary that collides with the preamble",
+  message: email([
+    ...envelope("preamble collision"),
+    content("text part\n"),
+    attachment(bytesOf(10, 4), { maintype: "application", subtype: "octet-stream", filename: "p.bin" }),
+    { op: "preamble", text: "--===============1==\nnot a part\n" },
+  ]),
+  output: "default",
+  expect: {
+    ...envelopeExpect("preamble collision"),
+    text: "text part\n",
+    attachments: [{ filename: "p.bin", mimeType: "application/octet-stream", content: bytesOf(10, 4) }],
+  },
+});
+
 headerRecipe("divergence: NUL in a header value", [set("X-Nul", "a\u0000b")], {});
 headerRecipe("divergence: LF in a header name", [set("X-Bad\nInjected", "v")], {});
 headerRecipe("divergence: trailing CR in a header value", [set("Subject", "ends with CR\r")], {});
