@@ -262,10 +262,10 @@ export class Message {
           ? encodeText(this.payload, cs.getOutputCharset())
           : undefined;
     let bodyEncoding = cs.getBodyEncoding();
-    if ((bodyEncoding === "7bit" || bodyEncoding === "8bit") && raw !== undefined && longestLine(raw) > MAX_LINE_OCTETS) {
-      // RFC 5322 §2.1.1: no line over 998 octets, which Python's 7bit/8bit would write.
-      // Quoted-printable keeps an ASCII-compatible charset readable; a stateful 7-bit
-      // one (ISO-2022) must not be cut by soft line breaks, so base64.
+    if ((bodyEncoding === "7bit" || bodyEncoding === "8bit") && raw !== undefined && (longestLine(raw) > MAX_LINE_OCTETS || raw.includes(0))) {
+      // RFC 5322 §2.1.1 and §2.3: no line over 998 octets and no NUL, which Python's
+      // 7bit/8bit would write. Quoted-printable keeps an ASCII-compatible charset
+      // readable; a stateful 7-bit one (ISO-2022) must not be cut by soft line breaks, so base64.
       bodyEncoding = STATEFUL_CHARSET.test(cs.getOutputCharset()) ? "base64" : "quoted-printable";
     }
     if (bodyEncoding === "quoted-printable" || bodyEncoding === "base64") {

@@ -204,6 +204,26 @@ describe("setContent", () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(998);
   });
 
+  it("picks quoted-printable for text holding a NUL, which 7bit and 8bit may not carry (Python picks 7bit)", () => {
+    const msg = new EmailMessage();
+    msg.setContent("nul\0here\n");
+    expect(msg.get("Content-Transfer-Encoding")).toBe("quoted-printable");
+    expect(text(msg)).toContain("\n\nnul=00here\n");
+    expect(msg.getContent()).toBe("nul\0here\n");
+  });
+
+  it("refuses an explicit 7bit or 8bit cte for text or bytes holding a NUL", () => {
+    const msg = new EmailMessage();
+    for (const cte of ["7bit", "8bit"] as const) {
+      expect(() => msg.setContent("a\0b\n", { cte })).toThrow(/NUL/);
+      expect(() => msg.setContent(new Uint8Array([0x61, 0, 0x62]), { maintype: "application", subtype: "x", cte })).toThrow(/NUL/);
+    }
+  });
+
+  it("gives a legacy MIMEText holding a NUL quoted-printable too", () => {
+    expect(new MIMEText("a\0b").get("Content-Transfer-Encoding")).toBe("quoted-printable");
+  });
+
   it("refuses an explicit 8bit cte for a line over 998 octets", () => {
     const msg = new EmailMessage();
     expect(() => msg.setContent("x".repeat(1000) + "\n", { cte: "8bit" })).toThrow(/998/);

@@ -245,6 +245,14 @@ export const DIVERGENCES: readonly Divergence[] = [
   },
   {
     rule:
+      "RFC 2045 §2.7 and RFC 5322 §2.3: 7bit and 8bit data hold no NUL; Python's set_content picks " +
+      "7bit for ASCII text with a NUL and writes it raw, mailport picks quoted-printable (=00).",
+    kind: "sameStructure",
+    check: noNul,
+    recipes: ["divergence: NUL in a text body"],
+  },
+  {
+    rule:
       "RFC 5322 §2.2: a field name is printable ASCII without colon; Python 3.11.7 writes a header " +
       "name holding LF as it is (a header injection), mailport refuses it at assignment.",
     kind: "mailportRefuses",

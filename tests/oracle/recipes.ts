@@ -1379,6 +1379,8 @@ add({
   },
 });
 
+textRecipe("divergence: NUL in a text body", "nul body", [], { text: "nul\u0000here\n" }, "default", "nul\u0000here\n");
+
 headerRecipe("divergence: NUL in a header value", [set("X-Nul", "a\u0000b")], {});
 headerRecipe("divergence: LF in a header name", [set("X-Bad\nInjected", "v")], {});
 headerRecipe("divergence: trailing CR in a header value", [set("Subject", "ends with CR\r")], {});
