@@ -288,16 +288,22 @@ class TreeWriter {
       w.writeMessage(part);
       return w;
     });
-    // A "--boundary" line in the preamble or epilogue reads as a delimiter too.
-    const outside = dashLines([msg.preamble, msg.epilogue]);
+    // A "--boundary" line in the preamble reads as a delimiter too. The epilogue comes
+    // after the close delimiter, where readers ignore everything (RFC 2046 §5.1.1), and
+    // real messages hold boundary lines there: a caller's boundary may appear in it, but
+    // a generated one avoids it all the same.
+    const preamble = dashLines(msg.preamble);
+    const epilogue = dashLines(msg.epilogue);
+    const isDelimiter = (lines: Set<string>, candidate: string) => lines.has(candidate) || lines.has(`${candidate}--`);
     const inside = (candidate: string) => parts.some((w) => w.holdsBoundaryLine(candidate));
-    const around = (candidate: string) => outside.has(candidate) || outside.has(`${candidate}--`);
     let boundary = msg.getBoundary();
     if (!boundary) {
-      boundary = freshBoundary((candidate) => around(candidate) || inside(candidate));
+      boundary = freshBoundary(
+        (candidate) => isDelimiter(preamble, candidate) || isDelimiter(epilogue, candidate) || inside(candidate),
+      );
       msg.setBoundary(boundary);
-    } else if (inside(boundary) || around(boundary)) {
-      const where = inside(boundary) ? "in the content of one of its parts" : "in its preamble or epilogue";
+    } else if (inside(boundary) || isDelimiter(preamble, boundary)) {
+      const where = inside(boundary) ? "in the content of one of its parts" : "in its preamble";
       throw new BoundaryError(
         `the boundary ${JSON.stringify(boundary)} of a ${msg.getContentType()} part also appears as a line ` +
           `${where}; choose another boundary or let mailport generate one`,
@@ -351,13 +357,11 @@ class TreeWriter {
   }
 }
 
-/** The lines of `texts` that start with "--", without the dashes and trailing white space. */
-function dashLines(texts: ReadonlyArray<string | undefined>): Set<string> {
+/** The lines of `text` that start with "--", without the dashes and trailing white space. */
+function dashLines(text: string | undefined): Set<string> {
   const out = new Set<string>();
-  for (const text of texts) {
-    if (!text?.includes("--")) continue;
-    for (const line of text.split(LINE_BREAK)) if (line.startsWith("--")) out.add(line.slice(2).replace(/[ \t]+$/, ""));
-  }
+  if (!text?.includes("--")) return out;
+  for (const line of text.split(LINE_BREAK)) if (line.startsWith("--")) out.add(line.slice(2).replace(/[ \t]+$/, ""));
   return out;
 }
 

@@ -270,8 +270,8 @@ export const DIVERGENCES: readonly Divergence[] = [
   {
     rule:
       "RFC 2046 §5.1.1: the boundary must not occur in the encapsulated parts; Python writes a " +
-      "caller's boundary without checking, mailport refuses one that collides with the content, " +
-      "the preamble or the epilogue.",
+      "caller's boundary without checking, mailport refuses one that collides with the content " +
+      "or the preamble.",
     kind: "mailportRefuses",
     check: readsBackAsWritten,
     recipes: ["divergence: boundary that collides with the content", "divergence: boundary that collides with the preamble"],
