@@ -7,7 +7,7 @@
 import { AddressHeader, HeaderRegistry } from "./headerregistry.js";
 import type { BaseHeader, HeaderInput } from "./headerregistry.js";
 import { Header } from "./header.js";
-import { InvalidHeaderError, MessageDefect } from "./errors.js";
+import { HeaderWriteError, InvalidHeaderError, MessageDefect } from "./errors.js";
 import type { ContentManager } from "./contentmanager.js";
 import { rawDataManager } from "./contentmanager.js";
 import { RawHeaderValue } from "./rawheader.js";
@@ -310,7 +310,8 @@ export class EmailPolicy extends Policy {
   private foldText(name: string, value: StoredHeaderValue, refoldBinary: boolean): string {
     if (isBaseHeader(value)) return value.fold({ policy: this });
     if (value instanceof Header || value instanceof RawHeaderValue) {
-      return this.headerFactory(name, unfold(value.toString())).fold({ policy: this });
+      const text = value instanceof Header ? checkedHeader(name, value).toString() : value.toString();
+      return this.headerFactory(name, unfold(text)).fold({ policy: this });
     }
     const lines = value.split(/\r\n|\r|\n/);
     // A non-ASCII string is a caller's text (source octets are RawHeaderValue): it needs
@@ -392,7 +393,7 @@ export class Compat32 extends Policy {
     }
     let header: Header;
     if (value instanceof Header) {
-      header = value;
+      header = checkedHeader(name, value);
     } else if (value instanceof RawHeaderValue) {
       // Python writes source octets it cannot decode as unknown-8bit encoded words.
       header = new Header(value.bytes, { charset: "unknown-8bit", headerName: name });
@@ -402,6 +403,21 @@ export class Compat32 extends Policy {
     const maxLineLength = Number.isFinite(this.maxLineLength) ? this.maxLineLength : 0;
     return `${name}: ${header.encode({ linesep: this.linesep, maxLineLength })}${this.linesep}`;
   }
+}
+
+/**
+ * A legacy Header is stored as the caller's object (as Python does), which can change
+ * after the checks made at assignment: it is checked again when written.
+ * @throws HeaderWriteError when it now holds CR, LF or NUL
+ */
+function checkedHeader(name: string, header: Header): Header {
+  if (CONTROL_CHARACTER.test(header.toString())) {
+    throw new HeaderWriteError(
+      `the ${name} header is a Header object that now holds a CR, LF or NUL character (changed after it was set): ` +
+        `it cannot be written`,
+    );
+  }
+  return header;
 }
 
 function isBaseHeader(value: unknown): value is BaseHeader {

@@ -8,7 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Header, decodeHeader, makeHeader } from "../../src/email/header.js";
 import type { DecodedChunk } from "../../src/email/header.js";
 import { Charset } from "../../src/email/charset.js";
-import { CharsetError, HeaderParseError } from "../../src/email/errors.js";
+import { CharsetError, HeaderParseError, HeaderWriteError } from "../../src/email/errors.js";
+import { Message } from "../../src/email/message.js";
+import { policy } from "../../src/email/policy.js";
 import { fromBase64, runPythonJson } from "../helpers/python.js";
 
 // ---------------------------------------------------------------------------------------
@@ -759,6 +761,28 @@ describe("Header refuses header injection", () => {
     const c = BARE_CR_CASE;
     expect(() => build(c).encode(c.encode)).toThrow(HeaderParseError);
     expect(oracle.headers["bareCr"]?.[0]?.encoded).toBe("innocent\rBcc: victim@example.com");
+  });
+});
+
+describe("a Header changed after it was set", () => {
+  it("is written as it now reads, as in Python (the message keeps the caller's object)", () => {
+    const msg = new Message();
+    const h = new Header("one");
+    msg.set("Subject", h);
+    h.append("two");
+    expect(msg.asString()).toBe("Subject: one two\n\n");
+  });
+
+  it("cannot put CR, LF or NUL into the output: writing it throws HeaderWriteError", () => {
+    for (const evil of ["evil\0", "evil\nBcc: victim@example.com", "a\rb"]) {
+      const msg = new Message();
+      const h = new Header("ok");
+      msg.set("Subject", h);
+      h.append(evil);
+      expect(() => msg.asString(), JSON.stringify(evil)).toThrow(HeaderWriteError);
+      expect(() => msg.asBytes(), JSON.stringify(evil)).toThrow(HeaderWriteError);
+      expect(() => msg.asBytes({ policy: policy.SMTP }), JSON.stringify(evil)).toThrow(HeaderWriteError);
+    }
   });
 });
 
