@@ -27,7 +27,9 @@
  * - a printable ASCII word too long for a line is written whole, on a line of up to 998
  *   octets (Python encodes it to wrap it); only a longer one is encoded;
  * - a parameter value holding a control character (CR, LF, NUL...) is written in RFC 2231
- *   form (Python writes it raw in a quoted string, or fails).
+ *   form (Python writes it raw in a quoted string, or fails);
+ * - a quoted parameter value holding encoded words is written as it came (Python decodes
+ *   it and writes RFC 2231).
  *
  * @module
  */
@@ -40,6 +42,7 @@ import {
   HeaderLabel,
   MimeParameters,
   MsgID,
+  Parameter,
   SPECIALS,
   Terminal,
   Token,
@@ -49,6 +52,7 @@ import {
   WSP,
   hasAny,
   pyRstrip,
+  pyStrip,
   quoteString,
 } from "./headertokens.js";
 import { getUnstructured } from "./headervalueparser.js";
@@ -68,6 +72,7 @@ export const MAX_ENCODED_WORD_LENGTH = 75;
 
 const SPECIALSNL = new Set([...SPECIALS, "\n", "\r"]);
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+const PRINTABLE_TEXT = /^[\x20-\x7e\t]*$/;
 /** RFC 5322 §2.1.1: the longest line, without its line break. */
 const MAX_LINE_OCTETS = 998;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -578,19 +583,58 @@ function paramNeedsEncoding(value: string, utf8: boolean): boolean {
   return !canEncode(value, utf8) || CONTROL.test(value);
 }
 
-/** One parameter as written on a line: `name="value"`, or `name*=charset''%XX` when it must be encoded. */
-function paramText(name: string, value: string, utf8: boolean): string {
+/**
+ * One parameter as written on a line: `name="value"`, or `name*=charset''%XX` when it
+ * must be encoded, or the caller's quoted text when it held encoded words (`literal`).
+ */
+function paramText(name: string, value: string, utf8: boolean, literal?: string): string {
+  if (literal !== undefined && !CONTROL.test(value)) return `${name}=${quoteString(literal)}`;
   if (!paramNeedsEncoding(value, utf8)) return `${name}=${quoteString(value)}`;
   return `${name}*=utf-8''${percentQuote(value)}`;
 }
 
 /**
+ * The quoted values that hold encoded words (`filename="=?utf-8?q?f=C3=BC.txt?="`, as
+ * many mailers write them), by parameter name, as the caller wrote them. Python decodes
+ * them and writes RFC 2231 instead; they are written back as they came (a value that
+ * decodes to a control character excepted, see {@link paramNeedsEncoding}).
+ */
+function literalParams(part: MimeParameters): Map<string, string> {
+  const found = new Map<string, string | undefined>();
+  for (const param of part.items) {
+    if (!(param instanceof Parameter) || param.tokenType !== "parameter" || param.at(0)?.tokenType !== "attribute") continue;
+    const name = pyStrip(param.at(0)!.value);
+    const bare = param.sectioned || param.extended ? undefined : bareQuotedValue(param);
+    const literal = bare?.items.some((t) => t instanceof EncodedWord && keepsLiteral(t)) ? asWritten(bare) : undefined;
+    // A name given twice is not written back as it came.
+    found.set(name, found.has(name) ? undefined : literal);
+  }
+  const out = new Map<string, string>();
+  for (const [name, literal] of found) if (literal !== undefined && PRINTABLE_TEXT.test(literal)) out.set(name, literal);
+  return out;
+}
+
+/** The bare quoted string of a parameter's value, if its value is one. */
+function bareQuotedValue(param: Parameter): TokenList | undefined {
+  const value = param.items.find((t): t is TokenList => t.tokenType === "value" && t instanceof TokenList);
+  const quoted = value?.items.find((t): t is TokenList => t.tokenType === "quoted-string" && t instanceof TokenList);
+  return quoted?.items.find((t): t is TokenList => t instanceof BareQuotedString);
+}
+
+/** The text of a quoted string's content with its encoded words as written. */
+function asWritten(bare: TokenList): string {
+  return bare.items.map((t) => (t instanceof EncodedWord ? t.source : t instanceof EWWhiteSpaceTerminal ? t.text : String(t))).join("");
+}
+
+/**
  * The parameters as written when they fit a line (Python's `str(token)`), except that a
- * value with a control character is percent-encoded. Non-ASCII values are left as they
- * are here: the folder sees them and writes the parameters piece by piece.
+ * value with a control character is percent-encoded and a quoted value holding encoded
+ * words is written as it came. Non-ASCII values are left as they are here: the folder
+ * sees them and writes the parameters piece by piece.
  */
 function mimeParametersText(token: MimeParameters): string {
-  const out = token.params.map(([name, value]) => (!value ? name : paramText(name, value, true))).join("; ");
+  const literals = literalParams(token);
+  const out = token.params.map(([name, value]) => (!value ? name : paramText(name, value, true, literals.get(name)))).join("; ");
   return out ? ` ${out}` : "";
 }
 
@@ -601,16 +645,20 @@ function mimeParametersText(token: MimeParameters): string {
  */
 function foldMimeParameters(part: MimeParameters, lines: Lines, maxlenIn: number, utf8: boolean): void {
   let maxlen = maxlenIn;
+  const literals = literalParams(part);
   for (const [name, value] of part.params) {
     if (lines.lastNonSpaceChar() !== ";") lines.append(";");
     const encodingRequired = paramNeedsEncoding(value, utf8);
     const charset = encodingRequired || utf8 ? "utf-8" : "us-ascii";
-    const tstr = paramText(name, value, utf8);
+    const literal = CONTROL.test(value) ? undefined : literals.get(name);
+    const tstr = paramText(name, value, utf8, literal);
     const tlen = codePointLength(tstr);
     if (lines.lastLength + tlen + 1 < maxlen) {
       lines.append(` ${tstr}`);
       continue;
-    } else if (tlen + 2 <= maxlen) {
+    } else if (tlen + 2 <= maxlen || (literal !== undefined && tlen + 1 <= MAX_LINE_OCTETS)) {
+      // The caller's encoded words go on a line of their own, however long (up to 998
+      // octets): RFC 2231 sections would rewrite them.
       lines.newLine(` ${tstr}`);
       continue;
     }

@@ -136,3 +136,36 @@ describe("boundaries and the preamble and epilogue", () => {
     expect(msg.getBoundary()).not.toMatch(/^={15}000000000000000000[01]==$/);
   });
 });
+
+describe("encoded words the caller wrote", () => {
+  it("are kept as written in a quoted parameter value (Python rewrites them as RFC 2231)", () => {
+    const msg = new EmailMessage();
+    msg.set("Content-Disposition", 'attachment; filename="=?utf-8?q?f=C3=BC.txt?="');
+    expect(latin1(msg.asBytes())).toBe('Content-Disposition: attachment; filename="=?utf-8?q?f=C3=BC.txt?="\n\n');
+    expect(msg.getFilename()).toBe("fü.txt");
+  });
+
+  it("in a quoted parameter value too long for a line, go on a line of their own rather than into RFC 2231 sections", () => {
+    const word = `=?utf-8?b?${Buffer.from(`${"ü".repeat(20)}.pdf`).toString("base64")}?=`;
+    const msg = new EmailMessage();
+    msg.set("Content-Disposition", `attachment; filename="${word}"`);
+    expect(latin1(msg.asBytes())).toBe(`Content-Disposition: attachment;\n filename="${word}"\n\n`);
+  });
+
+  it("in a quoted display name are read as encoded, as Python and most readers do, and so written unquoted", () => {
+    const msg = new EmailMessage();
+    msg.set("From", '"=?utf-8?q?J=C3=B6rg?=" <j@example.com>');
+    expect(msg.get("From")).toBe("Jörg <j@example.com>");
+    expect(latin1(msg.asBytes())).toBe("From: =?utf-8?q?J=C3=B6rg?= <j@example.com>\n\n");
+  });
+
+  it("longer than the 75 characters RFC 2047 allows are written again as valid encoded words", () => {
+    const word = `=?utf-8?q?${"caf=C3=A9_".repeat(7)}x?=`;
+    expect(word.length).toBeGreaterThan(75);
+    const msg = new EmailMessage();
+    msg.set("Subject", word);
+    const out = latin1(msg.asBytes());
+    for (const ew of out.match(/=\?[^?\s]+\?[qb]\?[^?\s]*\?=/g) ?? []) expect(ew.length).toBeLessThanOrEqual(75);
+    expect(messageFromBytes(msg.asBytes()).get("Subject")).toBe(msg.get("Subject"));
+  });
+});

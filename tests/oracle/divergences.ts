@@ -197,8 +197,14 @@ export const DIVERGENCES: readonly Divergence[] = [
       "subject: caller-written encoded word is kept as written": "Subject: =?utf-8?q?already_encoded?=",
       // The value is formataddr's output, as Python's own formataddr writes it.
       "formataddr: non-ASCII name as a string header": "From: =?utf-8?b?SsO8cmdlbiBNw7xsbGVy?= <jm@example.de>",
+      "attachment: caller-written encoded word in a quoted filename is kept as written":
+        'Content-Disposition: attachment; filename="=?utf-8?q?f=C3=BC.bin?="',
     }),
-    recipes: ["subject: caller-written encoded word is kept as written", "formataddr: non-ASCII name as a string header"],
+    recipes: [
+      "subject: caller-written encoded word is kept as written",
+      "formataddr: non-ASCII name as a string header",
+      "attachment: caller-written encoded word in a quoted filename is kept as written",
+    ],
   },
   {
     rule:

@@ -113,6 +113,19 @@ textRecipe("subject: Cyrillic mixed with ASCII", "Re: Отчёт за март (
 textRecipe("subject: caller-written encoded word is kept as written", "=?utf-8?q?already_encoded?=", [], {
   subject: "already encoded",
 });
+add({
+  name: "attachment: caller-written encoded word in a quoted filename is kept as written",
+  message: email([
+    ...envelope("quoted encoded filename"),
+    content(bytesOf(30, 6), { maintype: "application", subtype: "octet-stream" }),
+    set("Content-Disposition", 'attachment; filename="=?utf-8?q?f=C3=BC.bin?="'),
+  ]),
+  output: "default",
+  expect: {
+    ...envelopeExpect("quoted encoded filename"),
+    attachments: [{ filename: "fü.bin", mimeType: "application/octet-stream", content: bytesOf(30, 6) }],
+  },
+});
 textRecipe("subject: with tabs and double spaces", "a\tb  c   d", [], {});
 textRecipe("subject: non-ASCII under SMTPUTF8 is written as UTF-8", "Grüße 世界", [], {}, "SMTPUTF8");
 textRecipe("subject: long non-ASCII under HTTP is never folded", "Grüße ".repeat(30).trim(), [], {}, "HTTP");
