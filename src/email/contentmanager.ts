@@ -240,8 +240,10 @@ function encodeTextBody(
   const longest = lines.reduce((n, l) => Math.max(n, l.length), 0);
   // Python compares with maxLineLength alone; RFC 5322 also caps every line at 998 octets.
   const fitsLine = longest <= Math.min(policy.maxLineLength, MAX_WIRE_LINE);
+  // RFC 2045 §2.7-2.8, RFC 5322 §2.3: 7bit and 8bit data hold no NUL.
+  const hasNul = lines.some((line) => line.includes(0));
   if (cte === undefined) {
-    if (fitsLine) {
+    if (fitsLine && !hasNul) {
       const body = normalBody();
       if (isAscii(body)) return { cte: "7bit", payload: latin1(body) };
       if (policy.cteType === "8bit") return { cte: "8bit", payload: body };
@@ -259,10 +261,12 @@ function encodeTextBody(
         throw new TypeError(`cte "7bit" cannot carry this text in ${charset}: it has 8-bit octets; use 8bit, quoted-printable or base64`);
       }
       refuseLongLines(longest, cte);
+      refuseNul(hasNul, cte);
       return { cte, payload: latin1(body) };
     }
     case "8bit":
       refuseLongLines(longest, cte);
+      refuseNul(hasNul, cte);
       return { cte, payload: normalBody() };
     case "quoted-printable":
       return { cte, payload: quoprimime.encodeBody(normalBody(), { maxLineLength: QP_LINE, eol: "\n" }) };
@@ -278,6 +282,12 @@ function refuseLongLines(longest: number, cte: string): void {
     throw new TypeError(
       `cte "${cte}" cannot carry a line of ${longest} octets: RFC 5322 limits lines to 998; use quoted-printable or base64`,
     );
+  }
+}
+
+function refuseNul(hasNul: boolean, cte: string): void {
+  if (hasNul) {
+    throw new TypeError(`cte "${cte}" cannot carry a NUL character (RFC 2045 §2.7); use quoted-printable or base64`);
   }
 }
 
@@ -313,10 +323,12 @@ function setBytesContent(msg: MIMEPart, data: Uint8Array, options: SetContentOpt
     case "7bit":
       if (!isAscii(data)) throw new TypeError('cte "7bit" cannot carry bytes with the high bit set; use base64');
       refuseLongLines(splitLines(data).reduce((n, l) => Math.max(n, l.length), 0), cte);
+      refuseNul(data.includes(0), cte);
       payload = latin1(data);
       break;
     case "8bit":
       refuseLongLines(splitLines(data).reduce((n, l) => Math.max(n, l.length), 0), cte);
+      refuseNul(data.includes(0), cte);
       payload = Uint8Array.from(data);
       break;
     case "binary":

@@ -288,15 +288,25 @@ class TreeWriter {
       w.writeMessage(part);
       return w;
     });
-    const collides = (candidate: string) => parts.some((w) => w.holdsBoundaryLine(candidate));
+    // A "--boundary" line in the preamble reads as a delimiter too. The epilogue comes
+    // after the close delimiter, where readers ignore everything (RFC 2046 §5.1.1), and
+    // real messages hold boundary lines there: a caller's boundary may appear in it, but
+    // a generated one avoids it all the same.
+    const preamble = dashLines(msg.preamble);
+    const epilogue = dashLines(msg.epilogue);
+    const isDelimiter = (lines: Set<string>, candidate: string) => lines.has(candidate) || lines.has(`${candidate}--`);
+    const inside = (candidate: string) => parts.some((w) => w.holdsBoundaryLine(candidate));
     let boundary = msg.getBoundary();
     if (!boundary) {
-      boundary = freshBoundary(collides);
+      boundary = freshBoundary(
+        (candidate) => isDelimiter(preamble, candidate) || isDelimiter(epilogue, candidate) || inside(candidate),
+      );
       msg.setBoundary(boundary);
-    } else if (collides(boundary)) {
+    } else if (inside(boundary) || isDelimiter(preamble, boundary)) {
+      const where = inside(boundary) ? "in the content of one of its parts" : "in its preamble";
       throw new BoundaryError(
         `the boundary ${JSON.stringify(boundary)} of a ${msg.getContentType()} part also appears as a line ` +
-          `in the content of one of its parts; choose another boundary or let mailport generate one`,
+          `${where}; choose another boundary or let mailport generate one`,
       );
     }
     const nl = this.nl;
@@ -345,6 +355,14 @@ class TreeWriter {
     const joined = lines.map((line) => line + this.nl).join("") + last;
     this.write(Uint8Array.from(Buffer.from(joined, "latin1")));
   }
+}
+
+/** The lines of `text` that start with "--", without the dashes and trailing white space. */
+function dashLines(text: string | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!text?.includes("--")) return out;
+  for (const line of text.split(LINE_BREAK)) if (line.startsWith("--")) out.add(line.slice(2).replace(/[ \t]+$/, ""));
+  return out;
 }
 
 function isAscii(bytes: Uint8Array): boolean {

@@ -13,6 +13,8 @@ import { CharsetError, HeaderParseError } from "./errors.js";
 
 /** The default maximum line length, as RFC 5322 recommends. */
 const MAX_LINE_LENGTH = 78;
+/** The longest encoded word RFC 2047 allows. */
+const MAX_ENCODED_WORD_LENGTH = 75;
 /** Python treats a maximum line length of 0 as "never fold" by using this number instead. */
 const NO_FOLDING_LENGTH = 1_000_000;
 /** The default split characters of {@link Header.encode}: prefer `;`, then `,`, then white space. */
@@ -480,10 +482,15 @@ class ValueFormatter {
     for (const line of encoded) this.lines.push(this.continuationWs + line);
   }
 
+  /**
+   * The room for each encoded word: what is left on the line, and never more than the 75
+   * characters RFC 2047 allows (Python lets a word fill a continuation line, 76 to 77
+   * characters, and with folding off writes one word for the whole value).
+   */
   private *maxLengths(): Generator<number, never, undefined> {
     // Evaluated lazily: the room left on the current line when the encoder asks.
-    yield this.maxLength - this.current.length;
-    const rest = this.maxLength - codePointLength(this.continuationWs);
+    yield Math.min(this.maxLength - this.current.length, MAX_ENCODED_WORD_LENGTH);
+    const rest = Math.min(this.maxLength - codePointLength(this.continuationWs), MAX_ENCODED_WORD_LENGTH);
     for (;;) yield rest;
   }
 

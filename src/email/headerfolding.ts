@@ -23,7 +23,13 @@
  *   a group's colon that does not fit, and the header no longer parses);
  * - text that may not be encoded (an addr-spec, a domain) is never merged into a later
  *   encoded word (Python can encode the domain of an address that precedes a comment);
- * - undecodable bytes are written as U+FFFD in UTF-8, not back in `unknown-8bit`.
+ * - undecodable bytes are written as U+FFFD in UTF-8, not back in `unknown-8bit`;
+ * - a printable ASCII word too long for a line is written whole, on a line of up to 998
+ *   octets (Python encodes it to wrap it); only a longer one is encoded;
+ * - a parameter value holding a control character (CR, LF, NUL...) is written in RFC 2231
+ *   form (Python writes it raw in a quoted string, or fails);
+ * - a quoted parameter value holding encoded words is written as it came (Python decodes
+ *   it and writes RFC 2231).
  *
  * @module
  */
@@ -33,8 +39,10 @@ import {
   BareQuotedString,
   EWWhiteSpaceTerminal,
   EncodedWord,
+  HeaderLabel,
   MimeParameters,
   MsgID,
+  Parameter,
   SPECIALS,
   Terminal,
   Token,
@@ -44,6 +52,7 @@ import {
   WSP,
   hasAny,
   pyRstrip,
+  pyStrip,
   quoteString,
 } from "./headertokens.js";
 import { getUnstructured } from "./headervalueparser.js";
@@ -62,6 +71,10 @@ export interface FoldOptions {
 export const MAX_ENCODED_WORD_LENGTH = 75;
 
 const SPECIALSNL = new Set([...SPECIALS, "\n", "\r"]);
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+const PRINTABLE_TEXT = /^[\x20-\x7e\t]*$/;
+/** RFC 5322 §2.1.1: the longest line, without its line break. */
+const MAX_LINE_OCTETS = 998;
 const NON_ASCII = /[^\x00-\x7f]/;
 const CHARSET = "utf-8";
 const CHROME_LENGTH = CHARSET.length + 7;
@@ -91,7 +104,8 @@ export function foldText(token: Token, memo: Map<Token, string> = new Map()): st
   // Inside quotes an encoded word is text (RFC 2047 section 5); Python decodes it there,
   // and so does the folder, so that a quoted name is written as Python writes it.
   else if (token instanceof BareQuotedString) out = token.toString();
-  else if (token.tokenType === "comment" || token instanceof MimeParameters) out = token.toString();
+  else if (token instanceof MimeParameters) out = mimeParametersText(token);
+  else if (token.tokenType === "comment") out = token.toString();
   else out = token.items.map((t) => foldText(t, memo)).join("");
   memo.set(token, out);
   return out;
@@ -126,6 +140,10 @@ class Lines {
   /** The length of the last line. */
   get lastLength(): number {
     return this.size;
+  }
+  /** Whether the last line is the first one. */
+  get isFirst(): boolean {
+    return this.done.length === 0;
   }
   /** Appends text to the last line. */
   append(text: string): void {
@@ -296,6 +314,9 @@ export function refoldParseTree(tree: TokenList, options: FoldOptions): string {
   let wrapAsEwBlocked = 0;
   let wantEncoding = false;
   const stack: Array<Token | typeof END_BLOCK | RestoreBlock> = [...tree.items].reverse();
+  // Where the value starts on the first line: after "Name:" and one space.
+  const label = tree.items[0];
+  const labelEnd = label instanceof HeaderLabel ? codePointLength(foldText(label, memo)) + 1 : 0;
   while (stack.length > 0) {
     let part = stack.pop()!;
     if (part === END_BLOCK) {
@@ -395,10 +416,25 @@ export function refoldParseTree(tree: TokenList, options: FoldOptions): string {
       continue;
     }
     if (mayEncode(part) && !wrapAsEwBlocked) {
-      // It needs no encoding, but encoding it is the only way to wrap it.
-      stack.push(part);
-      wantEncoding = true;
-      continue;
+      // It needs no encoding, but encoding it is the only way to wrap it. Python does
+      // that to pure ASCII too (a long URL becomes `=?utf-8?q?https=3A//...?=`); here a
+      // printable ASCII token that no fold can make fit is written whole, on a line of up
+      // to 998 octets (RFC 5322 §2.1.1), and only a longer one is encoded.
+      const canBreakBefore = WSP.has(lines.lastChar()) || WSP.has(tstr[0] ?? "");
+      const wholeLine = (canBreakBefore ? 1 : lines.lastLength) + tlen;
+      const tooLong = tlen + 1 > maxlen || !canBreakBefore;
+      if (!PRINTABLE_ASCII.test(tstr) || !tooLong || wholeLine > MAX_LINE_OCTETS) {
+        stack.push(part);
+        wantEncoding = true;
+        continue;
+      }
+      if (lines.isFirst && lines.lastLength <= labelEnd && lines.lastLength + tlen <= MAX_LINE_OCTETS) {
+        // The first thing after "Name: ": a new line would leave the first one empty.
+        lines.append(tstr);
+        writes(tstr);
+        lastEw = null;
+        continue;
+      }
     }
     const newline = lines.stealTrailingWsp();
     if (newline || WSP.has(tstr[0] ?? "")) lines.newLine(newline + tstr);
@@ -527,6 +563,8 @@ function foldAsEw(
 // ------------------------------------------------------------------ MIME parameters
 
 const PERCENT_SAFE = /^[A-Za-z0-9_.\-~]$/;
+/** Characters a quoted string may not carry: C0 controls but TAB, and DEL. */
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 function percentQuote(text: string): string {
   let out = "";
@@ -537,6 +575,69 @@ function percentQuote(text: string): string {
   return out;
 }
 
+/** Whether a parameter value must be written in RFC 2231 form (percent-encoded). */
+function paramNeedsEncoding(value: string, utf8: boolean): boolean {
+  // A control character (a decoded %0A, %00 or encoded word) cannot go in a quoted
+  // string: written raw, a CR or LF would end the header and a NUL is never allowed
+  // (Python writes them raw, or fails). RFC 2231 percent-encoding keeps it.
+  return !canEncode(value, utf8) || CONTROL.test(value);
+}
+
+/**
+ * One parameter as written on a line: `name="value"`, or `name*=charset''%XX` when it
+ * must be encoded, or the caller's quoted text when it held encoded words (`literal`).
+ */
+function paramText(name: string, value: string, utf8: boolean, literal?: string): string {
+  if (literal !== undefined && !CONTROL.test(value)) return `${name}=${quoteString(literal)}`;
+  if (!paramNeedsEncoding(value, utf8)) return `${name}=${quoteString(value)}`;
+  return `${name}*=utf-8''${percentQuote(value)}`;
+}
+
+/**
+ * The quoted values that hold encoded words (`filename="=?utf-8?q?f=C3=BC.txt?="`, as
+ * many mailers write them), by parameter name, as the caller wrote them. Python decodes
+ * them and writes RFC 2231 instead; they are written back as they came (a value that
+ * decodes to a control character excepted, see {@link paramNeedsEncoding}).
+ */
+function literalParams(part: MimeParameters): Map<string, string> {
+  const found = new Map<string, string | undefined>();
+  for (const param of part.items) {
+    if (!(param instanceof Parameter) || param.tokenType !== "parameter" || param.at(0)?.tokenType !== "attribute") continue;
+    const name = pyStrip(param.at(0)!.value);
+    const bare = param.sectioned || param.extended ? undefined : bareQuotedValue(param);
+    const literal = bare?.items.some((t) => t instanceof EncodedWord && keepsLiteral(t)) ? asWritten(bare) : undefined;
+    // A name given twice is not written back as it came.
+    found.set(name, found.has(name) ? undefined : literal);
+  }
+  const out = new Map<string, string>();
+  for (const [name, literal] of found) if (literal !== undefined && PRINTABLE_TEXT.test(literal)) out.set(name, literal);
+  return out;
+}
+
+/** The bare quoted string of a parameter's value, if its value is one. */
+function bareQuotedValue(param: Parameter): TokenList | undefined {
+  const value = param.items.find((t): t is TokenList => t.tokenType === "value" && t instanceof TokenList);
+  const quoted = value?.items.find((t): t is TokenList => t.tokenType === "quoted-string" && t instanceof TokenList);
+  return quoted?.items.find((t): t is TokenList => t instanceof BareQuotedString);
+}
+
+/** The text of a quoted string's content with its encoded words as written. */
+function asWritten(bare: TokenList): string {
+  return bare.items.map((t) => (t instanceof EncodedWord ? t.source : t instanceof EWWhiteSpaceTerminal ? t.text : String(t))).join("");
+}
+
+/**
+ * The parameters as written when they fit a line (Python's `str(token)`), except that a
+ * value with a control character is percent-encoded and a quoted value holding encoded
+ * words is written as it came. Non-ASCII values are left as they are here: the folder
+ * sees them and writes the parameters piece by piece.
+ */
+function mimeParametersText(token: MimeParameters): string {
+  const literals = literalParams(token);
+  const out = token.params.map(([name, value]) => (!value ? name : paramText(name, value, true, literals.get(name)))).join("; ");
+  return out ? ` ${out}` : "";
+}
+
 /**
  * Writes MIME parameters as `name="value"`, or in RFC 2231 form (`name*=utf-8''...`,
  * split into `name*0*=` sections) when the value cannot be written as it is or is too
@@ -544,16 +645,20 @@ function percentQuote(text: string): string {
  */
 function foldMimeParameters(part: MimeParameters, lines: Lines, maxlenIn: number, utf8: boolean): void {
   let maxlen = maxlenIn;
+  const literals = literalParams(part);
   for (const [name, value] of part.params) {
     if (lines.lastNonSpaceChar() !== ";") lines.append(";");
-    const encodingRequired = !canEncode(value, utf8);
+    const encodingRequired = paramNeedsEncoding(value, utf8);
     const charset = encodingRequired || utf8 ? "utf-8" : "us-ascii";
-    const tstr = encodingRequired ? `${name}*=${charset}''${percentQuote(value)}` : `${name}=${quoteString(value)}`;
+    const literal = CONTROL.test(value) ? undefined : literals.get(name);
+    const tstr = paramText(name, value, utf8, literal);
     const tlen = codePointLength(tstr);
     if (lines.lastLength + tlen + 1 < maxlen) {
       lines.append(` ${tstr}`);
       continue;
-    } else if (tlen + 2 <= maxlen) {
+    } else if (tlen + 2 <= maxlen || (literal !== undefined && tlen + 1 <= MAX_LINE_OCTETS)) {
+      // The caller's encoded words go on a line of their own, however long (up to 998
+      // octets): RFC 2231 sections would rewrite them.
       lines.newLine(` ${tstr}`);
       continue;
     }

@@ -10,26 +10,32 @@
  *
  * @module
  */
+import { domainToASCII } from "node:url";
 import { formatDateWithOffset, parseDate } from "./dates.js";
 import {
   HeaderMissingRequiredValue,
+  HeaderWriteError,
   InvalidDateDefect,
   InvalidHeaderError,
   MessageDefect,
 } from "./errors.js";
 import { refoldParseTree } from "./headerfolding.js";
 import {
+  AddrSpec,
   CFWSList,
   ContentDispositionToken,
   ContentTransferEncodingToken,
   ContentTypeToken,
   DOT_ATOM_ENDS,
+  Domain,
+  DomainLiteral,
   HeaderLabel,
   HeaderTokens,
   MIMEVersionToken,
   SPECIALS,
   TokenList,
   ValueTerminal,
+  type Token,
   WhiteSpaceTerminal,
   hasAny,
   quoteString,
@@ -240,8 +246,11 @@ export class Group {
 
 // ------------------------------------------------------------------ headers
 
-/** What a header can be made from. */
-export type HeaderInput = string | Address | Group | readonly (Address | Group)[] | Date;
+/**
+ * What a header can be made from: text; for address headers also an {@link Address}, a
+ * {@link Group}, or an array mixing them with address strings; for date headers a `Date`.
+ */
+export type HeaderInput = string | Address | Group | readonly (string | Address | Group)[] | Date;
 
 /** Every typed header. `toString()` is the decoded value (Python's `str(header)`). */
 export interface BaseHeader {
@@ -315,16 +324,22 @@ export abstract class TypedHeader implements BaseHeader {
   fold(options: { policy: Policy }): string {
     const policy = options?.policy;
     if (!policy || typeof policy.linesep !== "string") throw new TypeError("fold() needs { policy }");
+    const tree = this.treeToFold(policy);
     const header = new HeaderTokens([
       new HeaderLabel([new ValueTerminal(this.name, "header-name"), new ValueTerminal(":", "header-sep")]),
     ]);
-    if (this.parseTree.length > 0) header.push(new CFWSList([new WhiteSpaceTerminal(" ", "fws")]));
-    header.push(this.parseTree);
+    if (tree.length > 0) header.push(new CFWSList([new WhiteSpaceTerminal(" ", "fws")]));
+    header.push(tree);
     return refoldParseTree(header, {
       linesep: policy.linesep,
       maxLineLength: policy.maxLineLength,
       utf8: policy.utf8,
     });
+  }
+
+  /** @internal The parse tree as `policy` writes it; subclasses adapt it (addresses without utf8). */
+  protected treeToFold(_policy: Policy): TokenList {
+    return this.parseTree;
   }
 }
 
@@ -399,22 +414,40 @@ export class UniqueDateHeader extends DateHeader {
   }
 }
 
+/** The groups of an address-list string, and the parse behind them. */
+function parseAddressText(text: string): { tree: TokenList; groups: Group[] } {
+  const tree = getAddressList(text);
+  const groups = tree.addresses.map((addr) =>
+    Group.fromParts(
+      addr.displayName ?? null,
+      addr.allMailboxes.map((mb) => Address.fromParts(mb.displayName || "", mb.localPart || "", mb.domain || "")),
+    ),
+  );
+  return { tree, groups };
+}
+
 function parseAddressValue(name: string, value: HeaderInput): Parsed & { groups: Group[] } {
   if (typeof value === "string") {
-    const tree = getAddressList(value);
-    const groups = tree.addresses.map((addr) =>
-      Group.fromParts(
-        addr.displayName ?? null,
-        addr.allMailboxes.map((mb) => Address.fromParts(mb.displayName || "", mb.localPart || "", mb.domain || "")),
-      ),
-    );
+    const { tree, groups } = parseAddressText(value);
     return { parseTree: tree, groups, decoded: groups.map(String).join(", "), defects: tree.allDefects };
   }
   const items: readonly unknown[] = Array.isArray(value) ? value : [value];
-  const groups = items.map((item) => {
-    if (item instanceof Group) return item;
-    if (item instanceof Address) return Group.fromParts(null, [item]);
-    throw new TypeError(`the value of the ${name} header must be a string, Address, Group or array of them, not ${describe(item)}`);
+  const defects: MessageDefect[] = [];
+  const groups = items.flatMap((item) => {
+    if (item instanceof Group) return [item];
+    if (item instanceof Address) return [Group.fromParts(null, [item])];
+    if (typeof item === "string") {
+      // Python takes the string as an address without parsing it (its `addresses` then
+      // holds strings); it is parsed here, as a string value would be.
+      if (FORBIDDEN.test(item)) throw new InvalidHeaderError(`an address of the ${name} header contains CR, LF or NUL`);
+      const { tree, groups: parsed } = parseAddressText(item);
+      defects.push(...tree.allDefects);
+      return parsed;
+    }
+    throw new TypeError(
+      `the value of the ${name} header must be a string, an Address, a Group, or an array of those, not ${describe(item)}` +
+        (Array.isArray(value) ? " in the array" : ""),
+    );
   });
   const decoded = groups.map(String).join(", ");
   for (const group of groups) {
@@ -422,7 +455,7 @@ function parseAddressValue(name: string, value: HeaderInput): Parsed & { groups:
       if (FORBIDDEN.test(part)) throw new InvalidHeaderError(`the ${name} header would contain CR, LF or NUL`);
     }
   }
-  return { parseTree: getAddressList(decoded), groups, decoded, defects: [] };
+  return { parseTree: getAddressList(decoded), groups, decoded, defects };
 }
 
 /** An address list (To, Cc, From, Reply-To...). */
@@ -433,7 +466,8 @@ export class AddressHeader extends TypedHeader {
   readonly addresses: readonly Address[];
 
   /**
-   * @param value - a string (parsed), or an {@link Address}, a {@link Group} or an array of them.
+   * @param value - a string (parsed), or an {@link Address}, a {@link Group} or an array
+   *   of them and of address strings (each parsed).
    * @throws TypeError when the value is of another type.
    */
   constructor(name: string, value: HeaderInput) {
@@ -442,6 +476,62 @@ export class AddressHeader extends TypedHeader {
     this.groups = Object.freeze(parsed.groups);
     this.addresses = Object.freeze(parsed.groups.flatMap((g) => g.addresses));
   }
+
+  /**
+   * @internal Without utf8, a non-ASCII domain is written as its IDNA A-label and a non-ASCII local
+   * part is refused: RFC 2047 §5 forbids encoded words in an addr-spec (Python writes them).
+   * @throws HeaderWriteError for a non-ASCII local part, or a domain with no A-label.
+   */
+  protected override treeToFold(policy: Policy): TokenList {
+    return policy.utf8 || !NON_ASCII.test(this.parseTree.toString()) ? this.parseTree : asciiAddrSpecs(this.name, this.parseTree);
+  }
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * `tree` with every non-ASCII domain replaced by its A-label (copied where it changes,
+ * the header's own tree untouched).
+ * @throws HeaderWriteError for a non-ASCII local part or a domain that has no A-label.
+ */
+function asciiAddrSpecs(name: string, tree: TokenList): TokenList {
+  const visit = (token: TokenList): TokenList => {
+    if (token instanceof Domain || token instanceof DomainLiteral) {
+      if (!NON_ASCII.test(token.domain)) return token;
+      const aLabel = token instanceof Domain ? domainToASCII(token.domain) : "";
+      if (!aLabel) {
+        throw new HeaderWriteError(
+          `the ${name} header holds the domain ${JSON.stringify(token.domain)}, which has no ASCII (IDNA) form; ` +
+            `write it with a utf8 policy such as policy.SMTPUTF8`,
+        );
+      }
+      return withItems(token, [new ValueTerminal(aLabel, "atext")]);
+    }
+    if (token instanceof AddrSpec && NON_ASCII.test(token.localPart ?? "")) {
+      throw new HeaderWriteError(
+        `the ${name} header holds the address ${JSON.stringify(token.addrSpec)}, whose local part is not ASCII: ` +
+          `it can only be written with a utf8 policy such as policy.SMTPUTF8 (RFC 6532), never as an encoded word (RFC 2047 §5)`,
+      );
+    }
+    // Comments hold no addresses (and may nest deeply); everything else is shallow.
+    if (token.tokenType === "cfws" || token.tokenType === "comment") return token;
+    let changed = false;
+    const items = token.items.map((item) => {
+      if (item.isTerminal) return item;
+      const out = visit(item);
+      changed ||= out !== item;
+      return out;
+    });
+    return changed ? withItems(token, items) : token;
+  };
+  return visit(tree);
+}
+
+/** A shallow copy of `token` (same class, type and defects) with other children. */
+function withItems<T extends TokenList>(token: T, items: Token[]): T {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(token) as object) as T, token);
+  copy.items = items;
+  return copy;
 }
 
 /** An address header that may appear once (To, Cc, Bcc, From, Reply-To). */

@@ -123,7 +123,10 @@ export class Message {
     });
   }
 
-  /** The same as {@link Message.asString}. */
+  /**
+   * The same as {@link Message.asString} with no options, for every message class
+   * (Python's `str()` of an `EmailMessage` writes UTF-8 headers; this follows the policy).
+   */
   toString(): string {
     return this.asString();
   }
@@ -252,14 +255,20 @@ export class Message {
       this.setParam("charset", cs.getOutputCharset());
     }
     if (this.has("Content-Transfer-Encoding")) return;
-    const bodyEncoding = cs.getBodyEncoding();
+    const raw =
+      this.payload instanceof Uint8Array
+        ? this.payload
+        : typeof this.payload === "string"
+          ? encodeText(this.payload, cs.getOutputCharset())
+          : undefined;
+    let bodyEncoding = cs.getBodyEncoding();
+    if ((bodyEncoding === "7bit" || bodyEncoding === "8bit") && raw !== undefined && (longestLine(raw) > MAX_LINE_OCTETS || raw.includes(0))) {
+      // RFC 5322 §2.1.1 and §2.3: no line over 998 octets and no NUL, which Python's
+      // 7bit/8bit would write. Quoted-printable keeps an ASCII-compatible charset
+      // readable; a stateful 7-bit one (ISO-2022) must not be cut by soft line breaks, so base64.
+      bodyEncoding = STATEFUL_CHARSET.test(cs.getOutputCharset()) ? "base64" : "quoted-printable";
+    }
     if (bodyEncoding === "quoted-printable" || bodyEncoding === "base64") {
-      const raw =
-        this.payload instanceof Uint8Array
-          ? this.payload
-          : typeof this.payload === "string"
-            ? encodeText(this.payload, cs.getOutputCharset())
-            : undefined;
       if (raw !== undefined && raw.length > 0) {
         this.payload =
           bodyEncoding === "base64" ? base64mime.encodeBody(raw) : quoprimime.encodeBody(raw, { maxLineLength: 76 });
@@ -653,11 +662,6 @@ export class MIMEPart extends Message {
     return Number.isFinite(policy.maxLineLength) ? policy.maxLineLength : 0;
   }
 
-  /** As {@link Message.asString}, with UTF-8 headers (Python's `str(msg)`). */
-  override toString(): string {
-    return this.asString({ policy: this.policy.clone({ utf8: true }) });
-  }
-
   /** Whether Content-Disposition says `attachment`. */
   isAttachment(): boolean {
     return this.getContentDisposition() === "attachment";
@@ -872,6 +876,32 @@ export class EmailMessage extends MIMEPart {
    */
   override setContent(content: string | Uint8Array | Message, options: SetContentOptions = {}): void {
     super.setContent(content, options);
+    this.addMimeVersion();
+  }
+
+  /** As {@link MIMEPart.makeRelated}, and adds `MIME-Version: 1.0` when missing. */
+  override makeRelated(boundary?: string): void {
+    super.makeRelated(boundary);
+    this.addMimeVersion();
+  }
+
+  /** As {@link MIMEPart.makeAlternative}, and adds `MIME-Version: 1.0` when missing. */
+  override makeAlternative(boundary?: string): void {
+    super.makeAlternative(boundary);
+    this.addMimeVersion();
+  }
+
+  /**
+   * As {@link MIMEPart.makeMixed}, and adds `MIME-Version: 1.0` when missing: a message
+   * that becomes multipart through `addAttachment` and friends without `setContent`
+   * carries it too (Python writes none anywhere then).
+   */
+  override makeMixed(boundary?: string): void {
+    super.makeMixed(boundary);
+    this.addMimeVersion();
+  }
+
+  private addMimeVersion(): void {
     if (!this.has("MIME-Version")) this.append("MIME-Version", "1.0");
   }
 }
@@ -930,6 +960,25 @@ export function validateBoundary(boundary: string): void {
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+/** RFC 5322 §2.1.1: the longest line, without its line break. */
+const MAX_LINE_OCTETS = 998;
+/** Charsets whose encoded text switches state with escape sequences. */
+const STATEFUL_CHARSET = /^(iso-2022-|utf-7$|hz-)/i;
+
+/** The length in octets of the longest line of `bytes` (CR, LF and CRLF end lines). */
+function longestLine(bytes: Uint8Array): number {
+  let longest = 0;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    const b = bytes[i];
+    if (i === bytes.length || b === 0x0a || b === 0x0d) {
+      longest = Math.max(longest, i - start);
+      start = i + 1;
+    }
+  }
+  return longest;
 }
 
 function isSevenBit(payload: Payload): boolean {

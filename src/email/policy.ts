@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { HeaderRegistry } from "./headerregistry.js";
+import { AddressHeader, HeaderRegistry } from "./headerregistry.js";
 import type { BaseHeader, HeaderInput } from "./headerregistry.js";
 import { Header } from "./header.js";
-import { InvalidHeaderError, MessageDefect } from "./errors.js";
+import { HeaderWriteError, InvalidHeaderError, MessageDefect } from "./errors.js";
 import type { ContentManager } from "./contentmanager.js";
 import { rawDataManager } from "./contentmanager.js";
 import { RawHeaderValue } from "./rawheader.js";
@@ -26,9 +26,9 @@ export type StoredHeaderValue = string | RawHeaderValue | BaseHeader | Header;
 export interface PolicyOptions {
   /** Line separator used in output: `"\n"` (default) or `"\r\n"` (SMTP, HTTP). */
   readonly linesep?: string;
-  /** Fold header lines longer than this; `0` or `Infinity` means never fold. Default 78. */
+  /** Fold header lines longer than this, a non-negative integer; `0` or `Infinity` means never fold. Default 78. */
   readonly maxLineLength?: number;
-  /** Write non-ASCII headers as UTF-8 (RFC 6532) instead of RFC 2047 encoded words. Default false. */
+  /** Write non-ASCII headers as UTF-8 (RFC 6532) instead of RFC 2047 encoded words. Default false (modern policies only). */
   readonly utf8?: boolean;
   /** `"8bit"` allows 8-bit bodies in output; `"7bit"` transfer-encodes them. Default `"8bit"`. */
   readonly cteType?: "7bit" | "8bit";
@@ -38,7 +38,7 @@ export interface PolicyOptions {
   readonly mangleFrom?: boolean;
   /** Check that each folded header cannot be read as more than one header. Default true. */
   readonly verifyGeneratedHeaders?: boolean;
-  /** When to refold headers read from a source: `"none"`, `"long"` (default) or `"all"`. */
+  /** When to refold headers read from a source: `"none"`, `"long"` (default) or `"all"` (modern policies only). */
   readonly refoldSource?: "none" | "long" | "all";
   /** Makes typed header objects from names and values (modern policies only). */
   readonly headerFactory?: HeaderFactory;
@@ -63,6 +63,16 @@ const POLICY_KEYS: readonly (keyof PolicyOptions)[] = [
   "contentManager",
 ];
 
+/** The attributes of compat32: Python's Compat32 has no utf8, refold_source, header_factory or content_manager. */
+const COMPAT32_KEYS: readonly (keyof PolicyOptions)[] = [
+  "linesep",
+  "maxLineLength",
+  "cteType",
+  "raiseOnDefect",
+  "mangleFrom",
+  "verifyGeneratedHeaders",
+];
+
 /** Any object that collects defects. */
 export interface DefectHolder {
   readonly defects: MessageDefect[];
@@ -83,8 +93,8 @@ export abstract class Policy implements ResolvedPolicyOptions {
   readonly headerFactory: HeaderFactory;
   readonly contentManager: ContentManager;
 
-  protected constructor(defaults: ResolvedPolicyOptions, overrides: PolicyOptions = {}) {
-    const merged = { ...defaults, ...definedEntries(overrides) } as ResolvedPolicyOptions;
+  protected constructor(defaults: ResolvedPolicyOptions, overrides: PolicyOptions = {}, known: readonly (keyof PolicyOptions)[] = POLICY_KEYS) {
+    const merged = { ...defaults, ...definedEntries(new.target.name, overrides, known) } as ResolvedPolicyOptions;
     validateOptions(this.constructor.name, merged);
     this.linesep = merged.linesep;
     this.maxLineLength = merged.maxLineLength === 0 ? Infinity : merged.maxLineLength;
@@ -99,11 +109,11 @@ export abstract class Policy implements ResolvedPolicyOptions {
     Object.freeze(this);
   }
 
-  /** The attributes of this policy as a plain object. */
-  protected options(): ResolvedPolicyOptions {
+  /** The attributes of this policy that `clone` carries over, as a plain object. */
+  protected options(keys: readonly (keyof PolicyOptions)[] = POLICY_KEYS): PolicyOptions {
     const out: Record<string, unknown> = {};
-    for (const key of POLICY_KEYS) out[key] = this[key];
-    return out as ResolvedPolicyOptions;
+    for (const key of keys) out[key] = this[key];
+    return out as PolicyOptions;
   }
 
   /**
@@ -160,11 +170,17 @@ export abstract class Policy implements ResolvedPolicyOptions {
   abstract foldBinary(name: string, value: StoredHeaderValue): Uint8Array;
 }
 
-function definedEntries(options: PolicyOptions): PolicyOptions {
+function definedEntries(policyName: string, options: PolicyOptions, known: readonly (keyof PolicyOptions)[]): PolicyOptions {
+  if (typeof options !== "object" || options === null) throw new TypeError(`${policyName}: the overrides must be an object`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
-    if (!(POLICY_KEYS as readonly string[]).includes(key)) {
-      throw new TypeError(`"${key}" is not a policy attribute (known: ${POLICY_KEYS.join(", ")})`);
+    if (!(known as readonly string[]).includes(key)) {
+      const modernOnly = (POLICY_KEYS as readonly string[]).includes(key);
+      throw new TypeError(
+        modernOnly
+          ? `"${key}" is not an attribute of ${policyName} (as in Python, only the modern policies have it)`
+          : `"${key}" is not a policy attribute (known: ${known.join(", ")})`,
+      );
     }
     if (value !== undefined) out[key] = value;
   }
@@ -175,8 +191,11 @@ function validateOptions(policyName: string, o: ResolvedPolicyOptions): void {
   if (typeof o.linesep !== "string" || !/^(\r\n|\n|\r)$/.test(o.linesep)) {
     throw new TypeError(`${policyName}: linesep must be "\\n", "\\r\\n" or "\\r", got ${JSON.stringify(o.linesep)}`);
   }
-  if (typeof o.maxLineLength !== "number" || Number.isNaN(o.maxLineLength) || o.maxLineLength < 0) {
-    throw new TypeError(`${policyName}: maxLineLength must be a non-negative number (0 or Infinity: no folding)`);
+  const max = o.maxLineLength;
+  if (typeof max !== "number" || !(Number.isInteger(max) || max === Infinity) || max < 0) {
+    throw new TypeError(
+      `${policyName}: maxLineLength must be a non-negative integer (0 or Infinity: no folding), got ${String(max)}`,
+    );
   }
   if (o.cteType !== "7bit" && o.cteType !== "8bit") {
     throw new TypeError(`${policyName}: cteType must be "7bit" or "8bit", got ${JSON.stringify(o.cteType)}`);
@@ -219,6 +238,7 @@ export function validateHeaderAssignment(name: string, value: unknown): void {
 }
 
 const UTF8 = new TextEncoder();
+const NON_ASCII = /[^\x00-\x7f]/;
 
 function encodeLine(text: string): Uint8Array {
   return UTF8.encode(text);
@@ -290,7 +310,8 @@ export class EmailPolicy extends Policy {
   private foldText(name: string, value: StoredHeaderValue, refoldBinary: boolean): string {
     if (isBaseHeader(value)) return value.fold({ policy: this });
     if (value instanceof Header || value instanceof RawHeaderValue) {
-      return this.headerFactory(name, unfold(value.toString())).fold({ policy: this });
+      const text = value instanceof Header ? checkedHeader(name, value).toString() : value.toString();
+      return this.headerFactory(name, unfold(text)).fold({ policy: this });
     }
     const lines = value.split(/\r\n|\r|\n/);
     // A non-ASCII string is a caller's text (source octets are RawHeaderValue): it needs
@@ -312,13 +333,18 @@ export class Compat32 extends Policy {
     return false;
   }
 
-  /** @param overrides attributes that differ from the defaults of `policy.compat32` */
+  /**
+   * @param overrides attributes that differ from the defaults of `policy.compat32`
+   * @throws TypeError for an attribute only the modern policies have (`utf8`,
+   *   `refoldSource`, `headerFactory`, `contentManager`), as Python raises
+   */
   constructor(overrides: PolicyOptions = {}) {
-    super({ ...EMAIL_POLICY_DEFAULTS(), mangleFrom: true }, overrides);
+    super({ ...EMAIL_POLICY_DEFAULTS(), mangleFrom: true }, overrides, COMPAT32_KEYS);
   }
 
+  /** @throws TypeError as the constructor */
   clone(overrides: PolicyOptions): Compat32 {
-    return new Compat32({ ...this.options(), ...overrides });
+    return new Compat32({ ...this.options(COMPAT32_KEYS), ...overrides });
   }
 
   headerStoreParse(name: string, value: HeaderInput | Header | BaseHeader): [string, StoredHeaderValue] {
@@ -357,9 +383,17 @@ export class Compat32 extends Policy {
   }
 
   private foldLegacy(name: string, value: StoredHeaderValue): string {
+    if ((typeof value === "string" || isBaseHeader(value)) && NON_ASCII.test(value.toString())) {
+      // Python encodes the whole value, addresses included, as one encoded word, which
+      // readers take for a display name without an address (RFC 2047 §5 (3) allows
+      // encoded words in phrases only): address headers are written as the modern
+      // policies write them, display names encoded, addresses as they are.
+      const typed = isBaseHeader(value) ? value : EMAIL_POLICY_DEFAULTS().headerFactory(name, value);
+      if (typed instanceof AddressHeader) return typed.fold({ policy: this });
+    }
     let header: Header;
     if (value instanceof Header) {
-      header = value;
+      header = checkedHeader(name, value);
     } else if (value instanceof RawHeaderValue) {
       // Python writes source octets it cannot decode as unknown-8bit encoded words.
       header = new Header(value.bytes, { charset: "unknown-8bit", headerName: name });
@@ -369,6 +403,21 @@ export class Compat32 extends Policy {
     const maxLineLength = Number.isFinite(this.maxLineLength) ? this.maxLineLength : 0;
     return `${name}: ${header.encode({ linesep: this.linesep, maxLineLength })}${this.linesep}`;
   }
+}
+
+/**
+ * A legacy Header is stored as the caller's object (as Python does), which can change
+ * after the checks made at assignment: it is checked again when written.
+ * @throws HeaderWriteError when it now holds CR, LF or NUL
+ */
+function checkedHeader(name: string, header: Header): Header {
+  if (CONTROL_CHARACTER.test(header.toString())) {
+    throw new HeaderWriteError(
+      `the ${name} header is a Header object that now holds a CR, LF or NUL character (changed after it was set): ` +
+        `it cannot be written`,
+    );
+  }
+  return header;
 }
 
 function isBaseHeader(value: unknown): value is BaseHeader {

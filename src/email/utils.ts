@@ -10,6 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { domainToASCII } from "node:url";
 import { Charset, decodeBytes, encodeText, isKnownCharset } from "./charset.js";
 import { formatDateWithOffset, parseDate } from "./dates.js";
 import { InvalidHeaderError } from "./errors.js";
@@ -516,23 +517,53 @@ export function localtime(date: Date = new Date()): { date: Date; utcOffset: num
 // ---------------------------------------------------------------------------
 // Message ids
 
+/** RFC 5322 dot-atom-text: atext runs separated by single dots. */
+const DOT_ATOM_TEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
+/** RFC 5322 no-fold-literal: `[` dtext `]`. */
+const NO_FOLD_LITERAL = /^\[[\x21-\x5a\x5e-\x7e]*\]$/;
+
+/** The right side of a msg-id for `domain`: itself, or its A-label; undefined when there is none. */
+function msgidDomain(domain: string): string | undefined {
+  if (DOT_ATOM_TEXT.test(domain) || NO_FOLD_LITERAL.test(domain)) return domain;
+  if (!/[^\x00-\x7f]/.test(domain)) return undefined;
+  const aLabel = domainToASCII(domain);
+  return DOT_ATOM_TEXT.test(aLabel) ? aLabel : undefined;
+}
+
 /**
  * A new unique Message-ID (Python's `email.utils.make_msgid`):
  * `<hundredths-of-seconds.pid.random64[.idstring]@domain>`, the random part from `crypto`.
+ * A non-ASCII domain is written as its IDNA A-label.
  *
- * @param options.idstring - a string to strengthen uniqueness.
- * @param options.domain - the part after "@"; default the host name (`os.hostname()`;
- *   Python uses the fully qualified name).
- * @throws InvalidHeaderError when `idstring` or `domain` contains white space, control
- *   characters or angle brackets.
+ * @param options.idstring - a string to strengthen uniqueness: letters, digits, dots and
+ *   `!#$%&'*+-/=?^_\`{|}~` (RFC 5322 atext), not starting or ending with a dot.
+ * @param options.domain - the part after "@", a domain or a `[literal]`; default the host
+ *   name (`os.hostname()`, or `localhost` when it is not a valid domain; Python uses the
+ *   fully qualified name).
+ * @throws TypeError when `idstring` or `domain` would make an invalid msg-id (RFC 5322
+ *   §3.6.4): an `@`, white space or other characters outside atext, or a domain that is
+ *   not a domain (Python writes such ids as they come).
  */
 export function makeMsgid(options: { idstring?: string; domain?: string } = {}): string {
   const idstring = options.idstring;
-  const domain = options.domain ?? hostname();
-  for (const [what, value] of [["idstring", idstring], ["domain", domain]] as const) {
-    if (value !== undefined && /[\s\x00-\x1f\x7f<>]/.test(value)) {
-      throw new InvalidHeaderError(`${what} may not contain white space, control characters or angle brackets`);
+  if (idstring !== undefined && (typeof idstring !== "string" || !DOT_ATOM_TEXT.test(idstring))) {
+    throw new TypeError(
+      `makeMsgid: idstring ${JSON.stringify(idstring)} would make an invalid Message-ID; use letters, digits, ` +
+        `dots and !#$%&'*+-/=?^_\`{|}~ only (no "@", no white space)`,
+    );
+  }
+  let domain: string;
+  if (options.domain === undefined) {
+    domain = msgidDomain(hostname()) ?? "localhost";
+  } else {
+    const checked = typeof options.domain === "string" ? msgidDomain(options.domain) : undefined;
+    if (checked === undefined) {
+      throw new TypeError(
+        `makeMsgid: domain ${JSON.stringify(options.domain)} would make an invalid Message-ID; give a domain ` +
+          `name (example.com) or a domain literal ([192.0.2.1])`,
+      );
     }
+    domain = checked;
   }
   const timeval = Math.floor(Date.now() / 10);
   const random = randomBytes(8).readBigUInt64BE();

@@ -508,7 +508,7 @@ const IDIOMS: ReadonlyArray<readonly [string, string, string]> = [
   ["`del msg[name]`", "`msg.delete(name)`", ""],
   ["`name in msg`", "`msg.has(name)`", ""],
   ["`len(msg)`", "`msg.length`", ""],
-  ["`str(msg)`, `bytes(msg)`", "`String(msg)`, `msg.asBytes()`", ""],
+  ["`str(msg)`, `bytes(msg)`", "`String(msg)`, `msg.asBytes()`", "`String(msg)` is `msg.asString()`, headers as the policy says (Python's `str()` of an `EmailMessage` writes UTF-8 headers)"],
   ["`f(x, key=value)`", "`f(x, { key: value })`", "keyword arguments become one options object, as in `policy.clone({ ... })`"],
   ["`msg.get_payload(i=..., decode=...)`", "`msg.getPayload({ i, decode })`", ""],
   ["`for part in msg.walk():`", "`for (const part of msg.walk())`", "`walk`, `iterParts` and `iterAttachments` are generators"],

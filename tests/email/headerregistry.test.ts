@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { HeaderMissingRequiredValue, InvalidDateDefect, InvalidHeaderError } from "../../src/email/errors.js";
+import { HeaderMissingRequiredValue, HeaderWriteError, InvalidDateDefect, InvalidHeaderError } from "../../src/email/errors.js";
 import {
   Address,
   AddressHeader,
@@ -82,7 +82,7 @@ describe("the header registry", () => {
       ["To", new Date(0)],
       ["Date", new Address({ addrSpec: "a@example.com" })],
       ["To", 42],
-      ["To", [new Address({ addrSpec: "a@example.com" }), "b@example.com"]],
+      ["To", [new Address({ addrSpec: "a@example.com" }), 42]],
       ["Content-Type", ["text/plain"]],
       ["Date", new Date(Number.NaN)],
     ];
@@ -240,6 +240,27 @@ describe("address headers", () => {
     expect(header.fold({ policy: policy.default })).toBe('To: "Smith, Bob" <bob@example.com>, Team: t@example.com;\n');
   });
 
+  it("take an array mixing address strings, Address and Group objects, as Python does", () => {
+    const header = registry.create("Cc", [
+      "a@example.com",
+      "B <b@example.com>, c@example.com",
+      new Address({ displayName: "Dee", addrSpec: "d@example.com" }),
+      new Group({ displayName: "Team", addresses: [new Address({ addrSpec: "t@example.com" })] }),
+    ]) as AddressHeader;
+    expect(header.toString()).toBe("a@example.com, B <b@example.com>, c@example.com, Dee <d@example.com>, Team: t@example.com;");
+    expect(header.addresses.map((a) => a.addrSpec)).toEqual(["a@example.com", "b@example.com", "c@example.com", "d@example.com", "t@example.com"]);
+    expect(header.fold({ policy: policy.default })).toBe(
+      "Cc: a@example.com, B <b@example.com>, c@example.com, Dee <d@example.com>,\n Team: t@example.com;\n",
+    );
+  });
+
+  it("refuse an array holding something other than strings, Address and Group objects, saying what", () => {
+    expect(() => registry.create("To", ["a@example.com", 42] as unknown as HeaderInput)).toThrow(
+      /To header must be a string, an Address, a Group, or an array of those, not number in the array/,
+    );
+    expect(() => registry.create("To", ["a@example.com\nBcc: x@y.z"])).toThrow(InvalidHeaderError);
+  });
+
   it("take a single Address", () => {
     const header = registry.create("From", new Address({ displayName: "Zoë", addrSpec: "zoe@example.com" }));
     expect(header.fold({ policy: policy.default })).toBe("From: =?utf-8?q?Zo=C3=AB?= <zoe@example.com>\n");
@@ -251,6 +272,29 @@ describe("address headers", () => {
     expect(sender.address.username).toBe("bob");
     const two = registry.create("Resent-Sender", "a@example.com, b@example.com") as SingleAddressHeader;
     expect(() => two.address).toThrow(InvalidHeaderError);
+  });
+
+  it("write a non-ASCII domain as its IDNA A-label without utf8, and as it is with utf8", () => {
+    const header = registry.create("To", "Jörg <j@exämple.com>, Grp: a@bücher.de;");
+    expect(header.fold({ policy: policy.default })).toBe(
+      "To: =?utf-8?q?J=C3=B6rg?= <j@xn--exmple-cua.com>, Grp: a@xn--bcher-kva.de;\n",
+    );
+    expect(header.fold({ policy: policy.SMTPUTF8 })).toBe("To: Jörg <j@exämple.com>, Grp: a@bücher.de;\r\n");
+    expect(header.toString()).toBe("Jörg <j@exämple.com>, Grp: a@bücher.de;");
+  });
+
+  it("refuse to write a non-ASCII local part without utf8, naming the header and the address", () => {
+    for (const value of ["jörg@example.com", new Address({ displayName: "J", username: "jörg", domain: "example.com" })]) {
+      const header = registry.create("Cc", value);
+      expect(() => header.fold({ policy: policy.default })).toThrow(HeaderWriteError);
+      expect(() => header.fold({ policy: policy.default })).toThrow(/Cc header .*"jörg@example\.com".*policy\.SMTPUTF8/);
+      expect(header.fold({ policy: policy.SMTPUTF8 })).toContain("jörg@example.com");
+    }
+  });
+
+  it("refuse a non-ASCII domain literal without utf8: it has no A-label", () => {
+    const header = registry.create("To", "a@[ä]");
+    expect(() => header.fold({ policy: policy.default })).toThrow(/domain "\[ä\]"/);
   });
 
   it("are unique for To and not for Resent-To", () => {

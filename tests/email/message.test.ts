@@ -6,6 +6,7 @@ import {
   HeaderWriteError,
   InvalidHeaderError,
   Message,
+  MIMEPart,
   MIMEText,
   MultipartConversionError,
   policy,
@@ -203,6 +204,26 @@ describe("setContent", () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(998);
   });
 
+  it("picks quoted-printable for text holding a NUL, which 7bit and 8bit may not carry (Python picks 7bit)", () => {
+    const msg = new EmailMessage();
+    msg.setContent("nul\0here\n");
+    expect(msg.get("Content-Transfer-Encoding")).toBe("quoted-printable");
+    expect(text(msg)).toContain("\n\nnul=00here\n");
+    expect(msg.getContent()).toBe("nul\0here\n");
+  });
+
+  it("refuses an explicit 7bit or 8bit cte for text or bytes holding a NUL", () => {
+    const msg = new EmailMessage();
+    for (const cte of ["7bit", "8bit"] as const) {
+      expect(() => msg.setContent("a\0b\n", { cte })).toThrow(/NUL/);
+      expect(() => msg.setContent(new Uint8Array([0x61, 0, 0x62]), { maintype: "application", subtype: "x", cte })).toThrow(/NUL/);
+    }
+  });
+
+  it("gives a legacy MIMEText holding a NUL quoted-printable too", () => {
+    expect(new MIMEText("a\0b").get("Content-Transfer-Encoding")).toBe("quoted-printable");
+  });
+
   it("refuses an explicit 8bit cte for a line over 998 octets", () => {
     const msg = new EmailMessage();
     expect(() => msg.setContent("x".repeat(1000) + "\n", { cte: "8bit" })).toThrow(/998/);
@@ -223,6 +244,37 @@ describe("setContent", () => {
     msg.addAttachment(new Uint8Array([0, 1, 2]), { maintype: "application", subtype: "octet-stream", filename: "a.bin" });
     const out = text(msg);
     expect(out.match(/^MIME-Version:/gim)?.length).toBe(1);
+  });
+
+  it("gives a message made multipart without setContent one MIME-Version, at the root (Python writes none)", () => {
+    const built: Array<[string, (m: EmailMessage) => void]> = [
+      ["addAlternative", (m) => m.addAlternative("hi\n")],
+      ["addAttachment first", (m) => m.addAttachment("a\n", { filename: "a.txt" })],
+      ["addRelated", (m) => m.addRelated("<p>x</p>\n", { subtype: "html" })],
+      ["makeMixed, then attach", (m) => {
+        m.makeMixed();
+        const part = new MIMEPart();
+        part.setContent("x\n");
+        m.attach(part);
+      }],
+    ];
+    for (const [how, build] of built) {
+      const msg = new EmailMessage();
+      msg.set("Subject", "x");
+      build(msg);
+      const out = text(msg);
+      const header = out.slice(0, out.indexOf("\n\n"));
+      expect(header, how).toMatch(/^MIME-Version: 1\.0$/m);
+      expect(out.match(/^MIME-Version:/gm)?.length ?? 0, how).toBe(1);
+    }
+  });
+
+  it("does not add MIME-Version to sub-parts that makeMixed and friends create", () => {
+    const msg = new EmailMessage();
+    msg.setContent("plain\n");
+    msg.makeAlternative();
+    msg.makeMixed();
+    expect([...msg.walk()].filter((p) => p.has("MIME-Version"))).toEqual([msg]);
   });
 
   it("iterParts, walk and getBody see the tree that addAlternative and addAttachment build", () => {
@@ -261,6 +313,23 @@ describe("setContent", () => {
     expect(body!.getContent()).toBe("héllo wörld €\n");
     expect(bin!.getContent()).toEqual(bytes);
     expect((attached!.getContent() as EmailMessage).get("Subject")).toBe("inner");
+  });
+});
+
+describe("toString", () => {
+  it("is asString() for EmailMessage, MIMEPart and the legacy classes (Python's str() of an EmailMessage writes UTF-8)", () => {
+    const modern = new EmailMessage();
+    modern.set("Subject", "Grüße");
+    modern.setContent("body\n");
+    const part = new MIMEPart();
+    part.set("X-Note", "Zoë");
+    const legacy = new MIMEText("héllo", "plain", "utf-8");
+    legacy.set("Subject", "Grüße");
+    for (const msg of [modern, part, legacy]) {
+      expect(msg.toString()).toBe(msg.asString());
+      expect(String(msg)).toBe(msg.asString());
+    }
+    expect(modern.toString()).toContain("Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=");
   });
 });
 

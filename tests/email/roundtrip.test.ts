@@ -146,15 +146,15 @@ function parseBack(b: Built): Message {
   return messageFromBytes(b.bytes, { policy: makePolicy(b.output) });
 }
 
-const COMPAT32_ADDRESS =
-  "compat32 output writes a non-ASCII address header as one encoded word holding the whole address, as " +
-  "Python's compat32 does; read back, that is a display name without an address";
 const ADJACENT_ENCODED_WORDS =
   "the folder splits a display name into two adjacent encoded words ('Mülle' and 'r'); RFC 2047 6.2 says " +
   "the white space between them is dropped, as mailport does; Python keeps it in address headers ('Mülle r')";
 const REENCODED_7BIT =
   "7bit output transfer-encodes the 8-bit body as base64, so the message read back says base64 where the " +
   "built one says 8bit (the decoded content is the same)";
+const A_LABEL =
+  "without utf8 a non-ASCII domain is written as its IDNA A-label (xn--...), which reads back as such: the " +
+  "same domain, spelt in ASCII";
 const EMPTY_MULTIPART =
   "a multipart with no parts is written with a start delimiter and no part, as Python writes it; read back " +
   "(RFC 2046 requires a part), it has one empty part";
@@ -171,8 +171,7 @@ const KNOWN_TREE: Record<string, string> = {
   "policy 7bit output transfer-encodes an 8bit body": REENCODED_7BIT,
   "policy cteType 7bit: non-ASCII headers and body": REENCODED_7BIT,
   "makeMixed: an empty message becomes an empty multipart": EMPTY_MULTIPART,
-  "policy compat32: non-ASCII headers and body": COMPAT32_ADDRESS,
-  "policy compat32 with CRLF: non-ASCII headers and body": COMPAT32_ADDRESS,
+  "divergence: non-ASCII domain without utf8 is written as its A-label": A_LABEL,
 };
 /** Recipes where python3 reads the bytes differently from mailport, and why. */
 const KNOWN_PYTHON: Record<string, string> = {

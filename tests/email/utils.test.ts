@@ -387,8 +387,22 @@ describe("makeMsgid", () => {
   });
 
   it("refuses a domain or idstring that would break the header", () => {
-    expect(() => makeMsgid({ domain: "example.com>\r\nBcc: x" })).toThrow(InvalidHeaderError);
-    expect(() => makeMsgid({ idstring: "a b" })).toThrow(InvalidHeaderError);
+    expect(() => makeMsgid({ domain: "example.com>\r\nBcc: x" })).toThrow(TypeError);
+    expect(() => makeMsgid({ idstring: "a b" })).toThrow(TypeError);
+  });
+
+  it("refuses an idstring or domain that would make an invalid msg-id (RFC 5322 §3.6.4), where Python writes it", () => {
+    for (const idstring of ["a@b", "ü", ".lead", "trail.", "a..b", "", "a<b"]) {
+      expect(() => makeMsgid({ idstring, domain: "example.com" }), idstring).toThrow(/idstring .* invalid Message-ID/);
+    }
+    for (const domain of ["a@b.com", "exa mple.com", "[ä]", "", "example..com", "ex\u00e4mple.com\u0000"]) {
+      expect(() => makeMsgid({ domain }), domain).toThrow(/domain .* invalid Message-ID/);
+    }
+  });
+
+  it("accepts atext in the idstring, a domain literal, and writes a non-ASCII domain as its A-label", () => {
+    expect(makeMsgid({ idstring: "a.b-c_d+e", domain: "[192.0.2.1]" })).toMatch(/^<\d+\.\d+\.\d+\.a\.b-c_d\+e@\[192\.0\.2\.1\]>$/);
+    expect(makeMsgid({ domain: "exämple.com" })).toMatch(/@xn--exmple-cua\.com>$/);
   });
 });
 

@@ -49,7 +49,7 @@ function makeAddress(spec: AddressSpec): Address {
   return new Address(spec);
 }
 
-type HeaderObject = string | Date | Address | Group | Array<Address | Group>;
+type HeaderObject = string | Date | Address | Group | Array<string | Address | Group>;
 
 function tagged(v: Tagged): string | Date | Address | Group | Uint8Array {
   if ("$address" in v) return makeAddress(v.$address);
@@ -67,10 +67,11 @@ function tagged(v: Tagged): string | Date | Address | Group | Uint8Array {
 function headerValue(v: HeaderArg): HeaderObject {
   if (typeof v === "string") return v;
   if (Array.isArray(v)) {
-    return (v as readonly Tagged[]).map((item) => {
+    return (v as readonly (string | Tagged)[]).map((item) => {
+      if (typeof item === "string") return item;
       const out = tagged(item);
       if (out instanceof Address || out instanceof Group) return out;
-      throw new TypeError("a header list holds addresses and groups only");
+      throw new TypeError("a header list holds address strings, addresses and groups only");
     });
   }
   const out = tagged(v as Tagged);

@@ -15,6 +15,8 @@ import {
   encodedWordsAtMost75,
   headerLinesWellFormed,
   linesAtMost998,
+  noAddressInEncodedWords,
+  noAsciiEncodedWords,
   noEmptyEncodedWords,
   noNul,
   noPunctuationEncodedWords,
@@ -50,12 +52,14 @@ export interface Divergence {
  */
 export const NORMALIZATIONS: ReadonlyArray<{ readonly name: string; readonly rule: string }> = [
   {
-    name: "addedPartMimeVersion",
+    name: "mimeVersionAtRoot",
     rule:
       "Python's add_alternative/add_related/add_attachment give every new sub-part its own " +
-      "MIME-Version header; RFC 2045 §4 requires it only at the top level and mailport writes it " +
-      "once, at the root (issue: 'MIME-Version once, at the root'). oracle.py removes the header " +
-      "from the parts those methods create before comparing.",
+      "MIME-Version header, and a message made multipart by add_*/make_* without set_content has " +
+      "none at all; RFC 2045 §4 requires it at the top level only, and mailport writes it once, at " +
+      "the root (issue: 'MIME-Version once, at the root'). oracle.py removes the header from the " +
+      "parts those methods create and appends it to an EmailMessage they made multipart when it " +
+      "has none, so that a message without MIME-Version still fails the comparison.",
   },
 ];
 
@@ -108,7 +112,8 @@ export const DIVERGENCES: readonly Divergence[] = [
     rule:
       "RFC 2047 §2: an encoded word is at most 75 characters; Python's folder writes 76-character " +
       "encoded words when it splits long non-ASCII text, and with folding off (HTTP) one encoded " +
-      "word for the whole value.",
+      "word for the whole value; its legacy Header (compat32) writes 76- and 77-character words on " +
+      "continuation lines.",
     kind: "sameStructure",
     check: encodedWordsAtMost75,
     recipes: [
@@ -120,7 +125,18 @@ export const DIVERGENCES: readonly Divergence[] = [
       "folding: mixed words, 15 repeats",
       "folding: mixed words, 25 repeats",
       "folding: mixed words, 40 repeats",
+      "legacy: long non-ASCII subject folded by compat32",
+      "legacy: a 2000-character non-ASCII subject",
     ],
+  },
+  {
+    rule:
+      "Encoded words are for text that cannot be written as it is (RFC 2047 §1; the issue: never for " +
+      "pure ASCII); Python encodes a printable ASCII word too long for a line, to wrap it. mailport " +
+      "writes it whole, on a line of up to 998 octets (RFC 5322 §2.1.1).",
+    kind: "sameStructure",
+    check: noAsciiEncodedWords,
+    recipes: ["subject: a 120-character word with no place to fold", "subject: a long URL"],
   },
   {
     rule:
@@ -130,6 +146,38 @@ export const DIVERGENCES: readonly Divergence[] = [
     check: noPunctuationEncodedWords,
     recipes: ["to: non-ASCII group folded just before its closing semicolon"],
     kind: "pythonMisreads",
+  },
+  {
+    rule:
+      "RFC 2047 §5 (3): an encoded word stands for phrase text only; Python's compat32 writes a " +
+      "non-ASCII address header as one encoded word holding the whole value, addresses included, " +
+      "which readers take for a display name without an address; mailport encodes the display " +
+      "names only.",
+    check: noAddressInEncodedWords,
+    recipes: [
+      "policy compat32: non-ASCII headers and body",
+      "policy compat32 with CRLF: non-ASCII headers and body",
+      "legacy: MIMEText with a non-ASCII To and Cc",
+    ],
+    kind: "pythonMisreads",
+  },
+  {
+    rule:
+      "RFC 2047 §5 (3): an encoded word may not appear in an addr-spec; without utf8 Python writes a " +
+      "non-ASCII domain as encoded words (j@=?utf-8?q?ex=C3=A4mple?=.com), which no reader resolves; " +
+      "mailport writes its IDNA A-label.",
+    check: noAddressInEncodedWords,
+    recipes: ["divergence: non-ASCII domain without utf8 is written as its A-label"],
+    kind: "pythonMisreads",
+  },
+  {
+    rule:
+      "RFC 2047 §5 (3): an encoded word may not appear in an addr-spec; without utf8 Python writes a " +
+      "non-ASCII local part as an encoded word (=?utf-8?q?j=C3=B6rg?=@example.com), a different " +
+      "mailbox; mailport refuses it (it needs a utf8 policy such as SMTPUTF8).",
+    check: noAddressInEncodedWords,
+    recipes: ["divergence: non-ASCII local part without utf8"],
+    kind: "mailportRefuses",
   },
   {
     rule:
@@ -149,8 +197,23 @@ export const DIVERGENCES: readonly Divergence[] = [
       "subject: caller-written encoded word is kept as written": "Subject: =?utf-8?q?already_encoded?=",
       // The value is formataddr's output, as Python's own formataddr writes it.
       "formataddr: non-ASCII name as a string header": "From: =?utf-8?b?SsO8cmdlbiBNw7xsbGVy?= <jm@example.de>",
+      "attachment: caller-written encoded word in a quoted filename is kept as written":
+        'Content-Disposition: attachment; filename="=?utf-8?q?f=C3=BC.bin?="',
     }),
-    recipes: ["subject: caller-written encoded word is kept as written", "formataddr: non-ASCII name as a string header"],
+    recipes: [
+      "subject: caller-written encoded word is kept as written",
+      "formataddr: non-ASCII name as a string header",
+      "attachment: caller-written encoded word in a quoted filename is kept as written",
+    ],
+  },
+  {
+    rule:
+      "RFC 5322 §2.1.1: a line is at most 998 octets; the legacy MIMEText writes a longer line as " +
+      "7bit (us-ascii, iso-2022-jp), mailport transfer-encodes it (quoted-printable, or base64 for " +
+      "the stateful iso-2022-jp).",
+    kind: "sameStructure",
+    check: linesAtMost998,
+    recipes: ["legacy: MIMEText with a line over 998 octets", "legacy: iso-2022-jp MIMEText with a line over 998 octets"],
   },
   {
     rule:
@@ -179,6 +242,23 @@ export const DIVERGENCES: readonly Divergence[] = [
   },
   {
     rule:
+      "RFC 5322 §2.2: header field bodies hold no NUL; Python 3.11.7 decodes an RFC 2231 %00 in a " +
+      "parameter and writes the NUL raw in a quoted string, mailport writes the value " +
+      "percent-encoded again.",
+    kind: "pythonMisreads",
+    check: noNul,
+    recipes: ["divergence: a parameter whose decoded value holds NUL"],
+  },
+  {
+    rule:
+      "RFC 2045 §2.7 and RFC 5322 §2.3: 7bit and 8bit data hold no NUL; Python's set_content picks " +
+      "7bit for ASCII text with a NUL and writes it raw, mailport picks quoted-printable (=00).",
+    kind: "sameStructure",
+    check: noNul,
+    recipes: ["divergence: NUL in a text body"],
+  },
+  {
+    rule:
       "RFC 5322 §2.2: a field name is printable ASCII without colon; Python 3.11.7 writes a header " +
       "name holding LF as it is (a header injection), mailport refuses it at assignment.",
     kind: "mailportRefuses",
@@ -196,10 +276,11 @@ export const DIVERGENCES: readonly Divergence[] = [
   {
     rule:
       "RFC 2046 §5.1.1: the boundary must not occur in the encapsulated parts; Python writes a " +
-      "caller's boundary without checking, mailport refuses one that collides with the content.",
+      "caller's boundary without checking, mailport refuses one that collides with the content " +
+      "or the preamble.",
     kind: "mailportRefuses",
     check: readsBackAsWritten,
-    recipes: ["divergence: boundary that collides with the content"],
+    recipes: ["divergence: boundary that collides with the content", "divergence: boundary that collides with the preamble"],
   },
 ];
 

@@ -16,26 +16,7 @@ export interface Gap {
 }
 
 /** Known mailport gaps, by recipe name. */
-export const GAPS: Readonly<Record<string, Gap>> = {
-  ...Object.fromEntries(
-    ["policy compat32: non-ASCII headers and body", "policy compat32 with CRLF: non-ASCII headers and body"].map((name) => {
-      const gap: Gap = {
-        what:
-          "The legacy Header folding (src/email/header.ts, compat32) writes a non-ASCII address header " +
-          "as one encoded word holding the whole value, address included (RFC 2047 §5 (3) forbids it); " +
-          "the output is byte-identical to Python's compat32.",
-        checks: ["rfc"],
-      };
-      return [name, gap];
-    }),
-  ),
-  "legacy: long non-ASCII subject folded by compat32": {
-    what:
-      "The legacy Header folding (src/email/header.ts, compat32) reproduces Python's 76-character " +
-      "encoded words (RFC 2047 §2 allows 75); the output is byte-identical to Python's.",
-    checks: ["rfc"],
-  },
-};
+export const GAPS: Readonly<Record<string, Gap>> = {};
 
 /** Whether a recipe's check is a known gap (and so expected to fail). */
 export function isGap(name: string, check: Gap["checks"][number]): boolean {

@@ -9,8 +9,10 @@ Standard library only. One process builds every recipe.
 A recipe may carry "normalize": a list of documented, systematic differences that
 mailport makes on purpose (see divergences.ts), applied to the Python tree while it
 is built:
-  - "addedPartMimeVersion": the part that add_alternative/add_related/add_attachment
-    creates gets no MIME-Version header (Python's set_content gives it one).
+  - "mimeVersionAtRoot": the part that add_alternative/add_related/add_attachment
+    creates gets no MIME-Version header (Python's set_content gives it one), and an
+    EmailMessage that add_*/make_* turns into a multipart gets one when it has none
+    (Python leaves such a message without MIME-Version anywhere).
 """
 
 import base64
@@ -136,6 +138,12 @@ def content_kwargs(opts):
     return kw
 
 
+def mime_version_at_root(msg):
+    """mailport's EmailMessage adds MIME-Version when add_*/make_* makes it a multipart."""
+    if isinstance(msg, EmailMessage) and "MIME-Version" not in msg:
+        msg["MIME-Version"] = "1.0"
+
+
 def apply(msg, op, norm):
     kind = op["op"]
     if kind == "set":
@@ -163,12 +171,15 @@ def apply(msg, op, norm):
         method = {"setContent": msg.set_content, "addAlternative": msg.add_alternative,
                   "addRelated": msg.add_related, "addAttachment": msg.add_attachment}[kind]
         method(value(op["content"], norm), **content_kwargs(op.get("options", {})))
-        if kind != "setContent" and "addedPartMimeVersion" in norm:
+        if kind != "setContent" and "mimeVersionAtRoot" in norm:
             del msg.get_payload()[-1]["MIME-Version"]
+            mime_version_at_root(msg)
     elif kind in ("makeMixed", "makeAlternative", "makeRelated"):
         method = {"makeMixed": msg.make_mixed, "makeAlternative": msg.make_alternative,
                   "makeRelated": msg.make_related}[kind]
         method(op["boundary"]) if "boundary" in op else method()
+        if "mimeVersionAtRoot" in norm:
+            mime_version_at_root(msg)
     elif kind == "attach":
         msg.attach(build(op["part"], norm))
     elif kind == "setPayload":

@@ -8,6 +8,7 @@ import {
   headerLinesWellFormed,
   linesAtMost998,
   noAddressInEncodedWords,
+  noAsciiEncodedWords,
   noEmptyEncodedWords,
   noNul,
   oneKindOfLineEnding,
@@ -80,6 +81,15 @@ describe("noAddressInEncodedWords", () => {
     expect(noAddressInEncodedWords(enc("From: =?utf-8?q?J=C3=BCrgen?= <jm@example.de>\n\nbody\n"))).toEqual([]);
   });
 
+  it("flags an encoded local part or domain", () => {
+    expect(noAddressInEncodedWords(enc("To: =?utf-8?q?j=C3=B6rg?=@example.com\n\nbody\n"))).toHaveLength(1);
+    expect(noAddressInEncodedWords(enc("To: J <j@=?utf-8?q?ex=C3=A4mple?=.com>\n\nbody\n"))).toHaveLength(1);
+  });
+
+  it("accepts an encoded display name before an address with an A-label domain", () => {
+    expect(noAddressInEncodedWords(enc("To: =?utf-8?q?J=C3=B6rg?= <j@xn--exmple-cua.com>\n\nbody\n"))).toEqual([]);
+  });
+
   it("ignores encoded words in unstructured headers", () => {
     expect(noAddressInEncodedWords(enc("Subject: =?utf-8?q?mail_me_at_a=40b.c?=\n\nbody\n"))).toEqual([]);
   });
@@ -92,6 +102,16 @@ describe("noEmptyEncodedWords", () => {
 
   it("accepts encoded words with text", () => {
     expect(noEmptyEncodedWords(enc("Subject: =?utf-8?q?a?= =?utf-8?b?YQ==?=\n\nbody\n"))).toEqual([]);
+  });
+});
+
+describe("noAsciiEncodedWords", () => {
+  it("flags an encoded word that stands for ASCII text", () => {
+    expect(noAsciiEncodedWords(enc("Subject: =?utf-8?q?xxxxxxxx?=\n =?utf-8?q?xxxx?=\n\nbody\n"))).toHaveLength(2);
+  });
+
+  it("accepts encoded words with non-ASCII text, and long ASCII words written as they are", () => {
+    expect(noAsciiEncodedWords(enc(`Subject: =?utf-8?q?caf=C3=A9?= ${"x".repeat(120)}\n\nbody\n`))).toEqual([]);
   });
 });
 

@@ -113,7 +113,13 @@ function decodeEncodedWord(word: string): string {
   return charset.toLowerCase() === "utf-8" ? bytes.toString("utf8") : bytes.toString("latin1");
 }
 
-/** RFC 2047 §5 (3): an encoded word never holds an address (no "@" or "<" inside one in an address header). */
+/** An encoded word that is (part of) a local part or a domain: it touches the "@" of an addr-spec. */
+const ENCODED_ADDR_SPEC = /=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=[^\s,;<>()"]*@|@[^\s,;<>()"]*=\?[^?\s]+\?[QqBb]\?/;
+
+/**
+ * RFC 2047 §5 (3): an encoded word never holds an address (no "@" or "<" inside one in an
+ * address header), nor stands for part of one (a local part or a domain).
+ */
 export function noAddressInEncodedWords(raw: Uint8Array): string[] {
   const problems: string[] = [];
   for (const part of walk(splitRaw(latin1(raw)))) {
@@ -123,6 +129,8 @@ export function noAddressInEncodedWords(raw: Uint8Array): string[] {
         const text = decodeEncodedWord(word);
         if (/[@<>]/.test(text)) problems.push(`${name}: encoded word hides an address: ${JSON.stringify(text)}`);
       }
+      const inSpec = ENCODED_ADDR_SPEC.exec(value);
+      if (inSpec) problems.push(`${name}: encoded word in an addr-spec: ${JSON.stringify(inSpec[0])}`);
     }
   }
   return problems;
@@ -140,6 +148,23 @@ export function noPunctuationEncodedWords(raw: Uint8Array): string[] {
       for (const word of value.match(/=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=/g) ?? []) {
         const text = decodeEncodedWord(word);
         if (/^[\s:;,]+$/.test(text)) problems.push(`${name}: encoded word holds only punctuation: ${JSON.stringify(text)}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The issue's "encoded words never for pure ASCII": no encoded word in a header decodes to
+ * printable ASCII alone (Python encodes a long ASCII word to wrap it).
+ */
+export function noAsciiEncodedWords(raw: Uint8Array): string[] {
+  const problems: string[] = [];
+  for (const part of walk(splitRaw(latin1(raw)))) {
+    for (const [name, value] of part.headers) {
+      for (const word of value.match(/=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=/g) ?? []) {
+        const text = decodeEncodedWord(word);
+        if (/^[\x20-\x7e]+$/.test(text)) problems.push(`${name}: encoded word for ASCII text: ${JSON.stringify(text)}`);
       }
     }
   }

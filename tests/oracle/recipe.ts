@@ -56,8 +56,8 @@ export type Tagged =
   | { readonly $formataddr: readonly [string, string] | readonly [string, string, string] }
   | { readonly $formatdate: { readonly timeval: number; readonly usegmt?: boolean } };
 
-/** A header value: text, a tagged object, or a list (address headers). */
-export type HeaderArg = string | Tagged | readonly Tagged[];
+/** A header value: text, a tagged object, or a list of them (address headers). */
+export type HeaderArg = string | Tagged | readonly (string | Tagged)[];
 
 /** What `setContent` and friends take. */
 export type ContentArg = string | { readonly $base64: string } | { readonly $bytes: BytesPattern } | { readonly $message: MessageSpec };

@@ -99,6 +99,7 @@ textRecipe(
 );
 textRecipe("subject: a 120-character word with no place to fold", "x".repeat(120), [], {});
 textRecipe("subject: a 1200-character word is split", "y".repeat(1200), [], {});
+textRecipe("subject: a long URL", `see https://example.com/${"p".repeat(120)} ok`, [], {});
 textRecipe("subject: non-ASCII short", "Grüße aus Köln", [], {});
 textRecipe(
   "subject: non-ASCII long needs several encoded words",
@@ -111,6 +112,19 @@ textRecipe("subject: emoji", "Party time 🎉🎂 at 8", [], {});
 textRecipe("subject: Cyrillic mixed with ASCII", "Re: Отчёт за март (final version)", [], {});
 textRecipe("subject: caller-written encoded word is kept as written", "=?utf-8?q?already_encoded?=", [], {
   subject: "already encoded",
+});
+add({
+  name: "attachment: caller-written encoded word in a quoted filename is kept as written",
+  message: email([
+    ...envelope("quoted encoded filename"),
+    content(bytesOf(30, 6), { maintype: "application", subtype: "octet-stream" }),
+    set("Content-Disposition", 'attachment; filename="=?utf-8?q?f=C3=BC.bin?="'),
+  ]),
+  output: "default",
+  expect: {
+    ...envelopeExpect("quoted encoded filename"),
+    attachments: [{ filename: "fü.bin", mimeType: "application/octet-stream", content: bytesOf(30, 6) }],
+  },
 });
 textRecipe("subject: with tabs and double spaces", "a\tb  c   d", [], {});
 textRecipe("subject: non-ASCII under SMTPUTF8 is written as UTF-8", "Grüße 世界", [], {}, "SMTPUTF8");
@@ -216,6 +230,13 @@ headerRecipe(
   ],
   {
     to: [BOB, { name: "Carol Á.", address: "carol@example.net" }, { name: "", address: "dave@example.com" }],
+  },
+);
+headerRecipe(
+  "to: list of address strings and Address objects",
+  [set("To", ["Bob <bob@example.org>", "dave@example.com", addr({ displayName: "Carol", username: "carol", domain: "example.net" })])],
+  {
+    to: [BOB, { name: "", address: "dave@example.com" }, { name: "Carol", address: "carol@example.net" }],
   },
 );
 headerRecipe(
@@ -911,6 +932,22 @@ add({
   expect: envelopeExpect("empty mixed"),
 });
 add({
+  name: "MIME-Version at the root: addAlternative without setContent",
+  message: email([...envelope("no setContent"), alternative("hi\n")]),
+  output: "default",
+  expect: { ...envelopeExpect("no setContent"), text: "hi\n", headers: { "mime-version": "1.0" } },
+});
+add({
+  name: "MIME-Version at the root: addAttachment first",
+  message: email([...envelope("attachment first"), attachment(bytesOf(20, 5), { maintype: "application", subtype: "octet-stream", filename: "a.bin" })]),
+  output: "default",
+  expect: {
+    ...envelopeExpect("attachment first"),
+    headers: { "mime-version": "1.0" },
+    attachments: [{ filename: "a.bin", mimeType: "application/octet-stream", content: bytesOf(20, 5) }],
+  },
+});
+add({
   name: "makeMixed: moves the existing content into a part",
   message: email([...envelope("made mixed"), content("first content\n"), { op: "makeMixed" }]),
   output: "default",
@@ -1135,6 +1172,42 @@ add({
   expect: { subject: "Grüße ".repeat(20).trim() },
 });
 add({
+  name: "legacy: MIMEText with a non-ASCII To and Cc",
+  message: {
+    class: "MIMEText",
+    args: ["hello\n"],
+    ops: [set("To", "Jörg Müller <jorg@example.com>"), set("Cc", "Zoë <zoe@example.org>, plain@example.net")],
+  },
+  output: "compat32",
+  expect: {
+    to: [{ name: "Jörg Müller", address: "jorg@example.com" }],
+    cc: [
+      { name: "Zoë", address: "zoe@example.org" },
+      { name: "", address: "plain@example.net" },
+    ],
+    text: "hello\n",
+  },
+});
+add({
+  name: "legacy: a 2000-character non-ASCII subject",
+  message: { class: "MIMEText", args: ["x\n"], ops: [set("Subject", "ü".repeat(2000))] },
+  output: "compat32",
+  string: true,
+  expect: { subject: "ü".repeat(2000) },
+});
+add({
+  name: "legacy: MIMEText with a line over 998 octets",
+  message: { class: "MIMEText", args: [`${"a".repeat(1200)}\n`] },
+  output: "compat32",
+  expect: { text: `${"a".repeat(1200)}\n` },
+});
+add({
+  name: "legacy: iso-2022-jp MIMEText with a line over 998 octets",
+  message: { class: "MIMEText", args: ["日本語".repeat(300), "plain", "iso-2022-jp"] },
+  output: "compat32",
+  expect: { text: "日本語".repeat(300) },
+});
+add({
   name: "legacy: long ASCII subject, asString does not fold",
   message: { class: "MIMEText", args: ["x\n"], ops: [set("Subject", "word ".repeat(30).trim()), set("X-Long", "z".repeat(100))] },
   output: "compat32",
@@ -1303,9 +1376,41 @@ add({
   },
 });
 
+add({
+  name: "divergence: boundary that collides with the preamble",
+  message: email([
+    ...envelope("preamble collision"),
+    content("text part\n"),
+    attachment(bytesOf(10, 4), { maintype: "application", subtype: "octet-stream", filename: "p.bin" }),
+    { op: "preamble", text: "--===============1==\nnot a part\n" },
+  ]),
+  output: "default",
+  expect: {
+    ...envelopeExpect("preamble collision"),
+    text: "text part\n",
+    attachments: [{ filename: "p.bin", mimeType: "application/octet-stream", content: bytesOf(10, 4) }],
+  },
+});
+
+textRecipe("divergence: NUL in a text body", "nul body", [], { text: "nul\u0000here\n" }, "default", "nul\u0000here\n");
+
 headerRecipe("divergence: NUL in a header value", [set("X-Nul", "a\u0000b")], {});
 headerRecipe("divergence: LF in a header name", [set("X-Bad\nInjected", "v")], {});
 headerRecipe("divergence: trailing CR in a header value", [set("Subject", "ends with CR\r")], {});
+
+headerRecipe(
+  "divergence: non-ASCII domain without utf8 is written as its A-label",
+  [set("To", "J <j@exämple.com>")],
+  { to: [{ name: "J", address: "j@xn--exmple-cua.com" }] },
+);
+headerRecipe("divergence: non-ASCII local part without utf8", [set("To", "jörg@example.com")], {});
+
+add({
+  name: "divergence: a parameter whose decoded value holds NUL",
+  message: email([content("Body.\n"), set("Content-Disposition", "inline; filename*=utf-8''a%00b.txt")]),
+  output: "default",
+  expect: { headers: { "content-disposition": "inline; filename*=utf-8''a%00b.txt" } },
+});
 
 /** Every recipe, in a stable order. */
 export const RECIPES: readonly Recipe[] = recipes;
