@@ -449,19 +449,24 @@ export class Connection {
 
   /**
    * Streams message data after the server's 354: encoded chunk by chunk ({@link DataEncoder}),
-   * each written once the socket has room, then the terminator. Stops early when the
-   * server replies before the data is complete.
+   * each written once the socket has room, the terminator with the last chunk. Stops early
+   * when the server replies before the data is complete.
    * @returns whether the whole message and the terminator were written
    */
   async writeData(message: Uint8Array, options: WaitOptions): Promise<boolean> {
     this.#expectReplies(1);
     const encoder = new DataEncoder();
-    for (let at = 0; at < message.length; at += DATA_CHUNK_SIZE) {
-      await this.write(encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE)), options);
+    for (let at = 0; ; at += DATA_CHUNK_SIZE) {
+      const chunk = encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE));
+      if (at + DATA_CHUNK_SIZE >= message.length) {
+        // One write for the end: the server reads the last bytes and the terminator at once
+        // instead of waking up again for the terminator alone.
+        await this.write(Buffer.concat([chunk, encoder.end()]), options);
+        return true;
+      }
+      await this.write(chunk, options);
       if (this.#replies.length > 0 || this.#failure !== undefined) return false;
     }
-    await this.write(encoder.end(), options);
-    return true;
   }
 
   /**
