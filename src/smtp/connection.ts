@@ -10,6 +10,7 @@
  * @internal Used by the client; not part of the public API.
  * @module
  */
+import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
 import tls from "node:tls";
 import {
@@ -21,7 +22,7 @@ import {
   SMTPTimeoutError,
 } from "./errors.js";
 import { DataEncoder, ReplyReader } from "./protocol.js";
-import { saveSession, savedSession, sessionScope } from "./tlssessions.js";
+import { noteNoTicket, saveSession, savedSession, sendsNoTicket, sessionScope, type SessionScope } from "./tlssessions.js";
 import { SMTPResponse, SMTPStatus } from "./response.js";
 
 /** When a wait gives up: an absolute time in milliseconds (`Infinity`: never), and a signal. */
@@ -136,10 +137,26 @@ function awaitConnected(socket: net.Socket, target: ConnectTarget, options: Wait
 /**
  * How long to wait for a TLS 1.3 session ticket after a STARTTLS handshake, in
  * milliseconds: twice what the handshake took (a ticket comes about one round trip after
- * it), at least MIN and at most MAX. A server that sends no ticket costs that much once.
+ * it), at least MIN and at most MAX. A server that sends no ticket costs that much once
+ * for each session scope (see {@link noteNoTicket}).
  */
 const MIN_TICKET_WAIT = 5;
 const MAX_TICKET_WAIT = 100;
+
+/**
+ * What a STARTTLS upgrade did about the server's first session ticket: `received` (it
+ * came, at once or within the wait), `no ticket` (none came within the wait: the server
+ * is noted as silent), `closed` (the connection ended while waiting); or no wait at all:
+ * `resumed` (a resumed session), `silent` (the server was seen to send none), `not TLS 1.3`.
+ */
+export type TicketWaitOutcome = "received" | "no ticket" | "closed" | "resumed" | "silent" | "not TLS 1.3";
+
+/**
+ * The `node:diagnostics_channel` channel on which each STARTTLS upgrade publishes
+ * `{ outcome: TicketWaitOutcome }`: how the tests observe the ticket wait without timing it.
+ */
+export const TICKET_WAIT_CHANNEL = "mailport:smtp:ticket-wait";
+const ticketWaitChannel = diagnostics.channel(TICKET_WAIT_CHANNEL);
 
 /**
  * Notes whether the server has sent a TLS session ticket. Listening for `session` is what
@@ -148,8 +165,12 @@ const MAX_TICKET_WAIT = 100;
 class TicketWatch {
   #received = false;
   readonly #waiters = new Set<() => void>();
+  readonly #socket: tls.TLSSocket;
+  readonly #scope: SessionScope;
 
-  constructor(socket: tls.TLSSocket) {
+  constructor(socket: tls.TLSSocket, scope: SessionScope) {
+    this.#socket = socket;
+    this.#scope = scope;
     socket.on("session", () => {
       this.#received = true;
       for (const wake of [...this.#waiters]) wake();
@@ -164,20 +185,35 @@ class TicketWatch {
    * client delays: about 40 ms per connection (seen with Postfix). Writing after the
    * first ticket carries the ACK at once.
    */
-  wait(socket: tls.TLSSocket, ms: number): Promise<void> {
-    if (this.#received || ms <= 0 || socket.getProtocol() !== "TLSv1.3" || socket.isSessionReused()) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
+  async wait(ms: number): Promise<void> {
+    const outcome = await this.#wait(ms);
+    if (ticketWaitChannel.hasSubscribers) ticketWaitChannel.publish({ outcome });
+  }
+
+  #wait(ms: number): Promise<TicketWaitOutcome> | TicketWaitOutcome {
+    const socket = this.#socket;
+    if (this.#received) return "received";
+    if (socket.getProtocol() !== "TLSv1.3") return "not TLS 1.3";
+    if (socket.isSessionReused()) return "resumed";
+    // Without a ticket there is no session to resume: each connection would wait again.
+    if (sendsNoTicket(this.#scope)) return "silent";
+    return new Promise<TicketWaitOutcome>((resolve) => {
+      const finish = (outcome: TicketWaitOutcome): void => {
         clearTimeout(timer);
-        this.#waiters.delete(done);
-        socket.off("close", done);
+        this.#waiters.delete(onTicket);
+        socket.off("close", onClose);
         // Not from inside the ticket callback: a write made from there was seen to never
         // reach the server (Node 20).
-        setImmediate(resolve);
+        setImmediate(resolve, outcome);
       };
-      const timer = setTimeout(done, ms);
-      this.#waiters.add(done);
-      socket.once("close", done);
+      const onTicket = (): void => finish("received");
+      const onClose = (): void => finish("closed");
+      const timer = setTimeout(() => {
+        noteNoTicket(this.#scope);
+        finish("no ticket");
+      }, ms);
+      this.#waiters.add(onTicket);
+      socket.once("close", onClose);
     });
   }
 }
@@ -196,7 +232,7 @@ function handshake(
   const scope = sessionScope(tlsOptions, raw.remoteAddress, raw.remotePort);
   const session = tlsOptions.session ?? savedSession(scope);
   const secure = tls.connect({ ...tlsOptions, socket: raw, ...(session ? { session } : {}) });
-  tickets.set(secure, new TicketWatch(secure));
+  tickets.set(secure, new TicketWatch(secure, scope));
   // Kept only from a connection whose handshake succeeded (so verified, when verifying).
   secure.on("session", (ticket: Buffer) => {
     if (secure.authorized || tlsOptions.rejectUnauthorized === false) saveSession(scope, ticket);
@@ -496,6 +532,6 @@ export class Connection {
     this.#socket = secure;
     this.#attach(secure);
     // After STARTTLS the client speaks first: wait for the server's session ticket (see TicketWatch).
-    await tickets.get(secure)?.wait(secure, Math.min(Math.max(2 * took, MIN_TICKET_WAIT), MAX_TICKET_WAIT));
+    await tickets.get(secure)?.wait(Math.min(Math.max(2 * took, MIN_TICKET_WAIT), MAX_TICKET_WAIT));
   }
 }
