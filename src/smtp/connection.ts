@@ -48,6 +48,9 @@ export function abortError(signal: AbortSignal): SMTPException {
   return new SMTPException("The operation was aborted", { cause: reason });
 }
 
+const readTimeoutError = (): Error => new SMTPReadTimeoutError("Timed out waiting for server response");
+const writeTimeoutError = (): Error => new SMTPTimeoutError("Timed out writing to the server");
+
 /** Data is written in pieces of this size, so that a large message is never copied whole. */
 const DATA_CHUNK_SIZE = 64 * 1024;
 /** setTimeout's largest delay. */
@@ -405,8 +408,13 @@ export class Connection {
     this.#onClose?.();
   };
 
-  /** Waits until `ready()` holds; at the deadline or on abort the connection is closed. */
-  #waitUntil(ready: () => boolean, options: WaitOptions, timeoutError: () => Error): Promise<void> {
+  /**
+   * Waits until `ready()` holds; at the deadline or on abort the connection is closed.
+   * Returns `undefined` when there is nothing to wait for (a reply already in, a write the
+   * socket took at once): the common case costs no promise and no timer.
+   */
+  #waitUntil(ready: () => boolean, options: WaitOptions, timeoutError: () => Error): Promise<void> | undefined {
+    if (ready() && options.signal?.aborted !== true) return undefined;
     return settleBy<void>(options, timeoutError, () => this.close(), (settle) => {
       const check = (): void => {
         if (ready()) settle(undefined);
@@ -416,6 +424,11 @@ export class Connection {
       return () => this.#wakers.delete(check);
     });
   }
+
+  readonly #replyReady = (): boolean => this.#replies.length > 0 || this.#failure !== undefined || this.#closed || this.#eof;
+
+  readonly #writable = (): boolean =>
+    !this.#socket.writableNeedDrain || this.#replies.length > 0 || this.#closed || this.#eof;
 
   /** Marks `count` replies as awaited and forgets anything received before. */
   #expectReplies(count = 1): void {
@@ -432,11 +445,8 @@ export class Connection {
    * @throws SMTPResponseException (code -1) for a malformed or oversized reply
    */
   async readReply(options: WaitOptions): Promise<SMTPResponse> {
-    await this.#waitUntil(
-      () => this.#replies.length > 0 || this.#failure !== undefined || this.#closed || this.#eof,
-      options,
-      () => new SMTPReadTimeoutError("Timed out waiting for server response"),
-    );
+    const waiting = this.#waitUntil(this.#replyReady, options, readTimeoutError);
+    if (waiting !== undefined) await waiting;
     const reply = this.#replies.shift();
     if (reply) return reply;
     if (this.#failure) throw this.#failure;
@@ -446,29 +456,26 @@ export class Connection {
   }
 
   /**
-   * Writes bytes, waiting while the socket's buffer is full (until it drains, a reply
-   * arrives, or the connection ends).
+   * Writes bytes; when the socket's buffer is full, returns a wait until it drains, a reply
+   * arrives, or the connection ends (`undefined`: nothing to wait for).
    * @throws SMTPServerDisconnected when the connection is closed
-   * @throws SMTPTimeoutError when the socket does not drain by the deadline
+   * @throws SMTPTimeoutError (the wait) when the socket does not drain by the deadline
    */
-  async write(data: Uint8Array, options: WaitOptions): Promise<void> {
+  #write(data: Uint8Array, options: WaitOptions): Promise<void> | undefined {
     if (!this.isConnected) throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
-    if (this.#socket.write(data)) return;
-    await this.#waitUntil(
-      () => !this.#socket.writableNeedDrain || this.#replies.length > 0 || this.#closed || this.#eof,
-      options,
-      () => new SMTPTimeoutError("Timed out writing to the server"),
-    );
+    if (this.#socket.write(data)) return undefined;
+    return this.#waitUntil(this.#writable, options, writeTimeoutError);
   }
 
   /**
    * Sends one command line and reads its reply.
-   * @throws as {@link Connection.write} and {@link Connection.readReply}
+   * @throws as {@link Connection.#write} and {@link Connection.readReply}
    */
   async command(line: Uint8Array, options: WaitOptions): Promise<SMTPResponse> {
     this.#expectReplies(1);
     if (line.length === 6 && Buffer.from(line).toString("latin1") === "QUIT\r\n") this.#quitSent = true;
-    await this.write(line, options);
+    const writing = this.#write(line, options);
+    if (writing !== undefined) await writing;
     return this.readReply(options);
   }
 
@@ -476,11 +483,11 @@ export class Connection {
    * Sends several command lines in one write and awaits one reply for each (RFC 2920
    * pipelining); read them in order with {@link Connection.readReply}. Anything after the
    * last awaited reply is dropped, as for a single command.
-   * @throws as {@link Connection.write}
+   * @throws as {@link Connection.#write}
    */
   async pipeline(lines: readonly Uint8Array[], options: WaitOptions): Promise<void> {
     this.#expectReplies(lines.length);
-    await this.write(Buffer.concat(lines), options);
+    await this.#write(Buffer.concat(lines), options);
   }
 
   /**
@@ -497,10 +504,10 @@ export class Connection {
       if (at + DATA_CHUNK_SIZE >= message.length) {
         // One write for the end: the server reads the last bytes and the terminator at once
         // instead of waking up again for the terminator alone.
-        await this.write(Buffer.concat([chunk, encoder.end()]), options);
+        await this.#write(Buffer.concat([chunk, encoder.end()]), options);
         return true;
       }
-      await this.write(chunk, options);
+      await this.#write(chunk, options);
       if (this.#replies.length > 0 || this.#failure !== undefined) return false;
     }
   }
