@@ -67,6 +67,15 @@ function client(extra: SMTPOptions = {}): SMTP {
 
 const login = (): SMTPOptions => ({ username: server().username, password: server().password });
 
+/** The command lines `smtp` sends from now on, as its `log` events show them. */
+function sentLines(smtp: SMTP): string[] {
+  const lines: string[] = [];
+  smtp.on("log", ({ direction, line }) => {
+    if (direction === "client") lines.push(line);
+  });
+  return lines;
+}
+
 /** A Message-ID nobody else uses, to find the delivered copy by. */
 const uniqueId = (): string => `<${randomUUID()}@client.mailport.test>`;
 
@@ -232,13 +241,16 @@ describe.skipIf(postfix === undefined)(
         const smtp = client(login());
         await smtp.connect();
         expect(smtp.supportsExtension("smtputf8")).toBe(true);
+        const sent = sentLines(smtp);
         const result = await smtp.sendMessage(message);
         expect(result.errors.size).toBe(0);
+        // Postfix would take the UTF-8 address without it too: the client must ask.
+        expect(sent.find((line) => line.startsWith("MAIL FROM:"))).toMatch(/^MAIL FROM:<añil@mailport\.test>.* SMTPUTF8(\s|$)/);
         const delivered = await waitForDelivery(server(), "jösé", id);
         expect(delivered.toString("utf8")).toContain("Return-Path: <añil@mailport.test>");
         expect(delivered.toString("utf8")).toContain("Delivered-To: jösé@mailport.test");
-        const sent = flattenMessage(message, { utf8: true, cteType: "8bit" });
-        expect(withoutDeliveryFields(delivered).equals(asDelivered(sent))).toBe(true);
+        const wire = flattenMessage(message, { utf8: true, cteType: "8bit" });
+        expect(withoutDeliveryFields(delivered).equals(asDelivered(wire))).toBe(true);
       });
 
       it("sends an 8-bit body with BODY=8BITMIME and it arrives unchanged", async () => {
@@ -254,7 +266,10 @@ describe.skipIf(postfix === undefined)(
         const smtp = client(login());
         await smtp.connect();
         expect(smtp.supportsExtension("8bitmime")).toBe(true);
+        const sent = sentLines(smtp);
         await smtp.sendmail("tester@mailport.test", ["alice@mailport.test"], raw);
+        // Postfix would take the 8-bit data without it too: the client must declare it.
+        expect(sent.find((line) => line.startsWith("MAIL FROM:"))).toMatch(/^MAIL FROM:<tester@mailport\.test>.* BODY=8BITMIME(\s|$)/);
         const delivered = await waitForDelivery(server(), "alice", id);
         expect(withoutDeliveryFields(delivered).equals(asDelivered(raw))).toBe(true);
       });
@@ -353,7 +368,7 @@ describe.skipIf(postfix === undefined)(
     });
 
     describe("PIPELINING and CHUNKING", () => {
-      it("are offered on one port and not on the other", async () => {
+      it("offers PIPELINING and CHUNKING on one port and neither on the other", async () => {
         const full = client();
         await full.connect();
         expect(full.supportsExtension("pipelining")).toBe(true);
@@ -364,7 +379,7 @@ describe.skipIf(postfix === undefined)(
         expect(plain.supportsExtension("chunking")).toBe(false);
       });
 
-      it("make no difference to what is delivered or refused", async () => {
+      it("PIPELINING makes no difference to what is delivered or refused", async () => {
         const outcome = async (port: number): Promise<{ errors: [string, number][]; body: string }> => {
           const id = uniqueId();
           const raw = Buffer.from(`From: tester@mailport.test\r\nSubject: same\r\nMessage-ID: ${id}\r\n\r\n.dot\r\nbody\r\n`, "latin1");
@@ -385,6 +400,10 @@ describe.skipIf(postfix === undefined)(
         expect(withExtensions).toEqual(without);
         expect(withExtensions.errors).toEqual([["nobody@mailport.test", 550]]);
       });
+
+      // The same comparison with BDAT on the port that offers CHUNKING and DATA on the
+      // other, once the client has BDAT (not yet: it always sends DATA).
+      it.todo("CHUNKING makes no difference to what is delivered or refused");
     });
 
     describe("a connection per message", () => {
