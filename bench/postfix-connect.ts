@@ -150,6 +150,18 @@ function readReplies(socket: net.Socket, count = 1): Promise<void> {
   });
 }
 
+/** Connects by hand, reads the greeting, says EHLO and STARTTLS: the socket, ready for TLS. */
+async function readyForTls(p: PostfixInstance): Promise<net.Socket> {
+  const raw = net.connect({ host: p.host, port: p.port });
+  raw.setNoDelay(true);
+  await readReplies(raw);
+  raw.write("EHLO bench.mailport.test\r\n");
+  await readReplies(raw);
+  raw.write("STARTTLS\r\n");
+  await readReplies(raw);
+  return raw;
+}
+
 /**
  * A client written by hand on Node's net and tls, doing what mailport does on the wire
  * (resuming the TLS session, waiting for the first ticket after a full handshake,
@@ -161,13 +173,7 @@ function handMade(p: PostfixInstance): Runner {
   const data = `${MESSAGE.toString("latin1")}.\r\n`;
   let session: Buffer | undefined;
   const sendOne = async (): Promise<void> => {
-    const raw = net.connect({ host: p.host, port: p.port });
-    raw.setNoDelay(true);
-    await readReplies(raw);
-    raw.write("EHLO bench.mailport.test\r\n");
-    await readReplies(raw);
-    raw.write("STARTTLS\r\n");
-    await readReplies(raw);
+    const raw = await readyForTls(p);
     const secure = tls.connect({ socket: raw, host: p.host, secureContext, ...(session ? { session } : {}) });
     // The first ticket, or 100 ms without one (as mailport waits at most).
     const ticket = new Promise((resolve) => {
@@ -197,14 +203,7 @@ function handMade(p: PostfixInstance): Runner {
  * written at once or after the first session ticket, by a hand-made TLS client.
  */
 async function probeTicketStall(p: PostfixInstance, afterTicket: boolean): Promise<number> {
-  const raw = net.connect({ host: p.host, port: p.port });
-  raw.setNoDelay(true);
-  await readReplies(raw);
-  raw.write("EHLO probe.mailport.test\r\n");
-  await readReplies(raw);
-  raw.write("STARTTLS\r\n");
-  await readReplies(raw);
-  const secure = tls.connect({ socket: raw, host: p.host, ca: readFileSync(p.certPath, "utf8") });
+  const secure = tls.connect({ socket: await readyForTls(p), host: p.host, ca: readFileSync(p.certPath, "utf8") });
   let ticket = false;
   const ticketed = new Promise<void>((resolve) =>
     secure.on("session", () => {
@@ -216,7 +215,7 @@ async function probeTicketStall(p: PostfixInstance, afterTicket: boolean): Promi
   const start = performance.now();
   const reply = readReplies(secure);
   if (afterTicket && !ticket) await ticketed;
-  secure.write("EHLO probe.mailport.test\r\n");
+  secure.write("EHLO bench.mailport.test\r\n");
   await reply;
   const ms = performance.now() - start;
   secure.write("QUIT\r\n");

@@ -21,22 +21,20 @@ if [ -n "$(ls -A "$HARNESS/users")" ]; then
   exit 0
 fi
 
-# A mark is kept when stopping fails, so that a later stop.sh tries again.
+# Stops $1 (postfix or dovecot) with the command that follows if start.sh started it. The
+# mark is kept when that fails, so that a later stop.sh tries again.
+stop_started() {
+  local name=$1
+  shift
+  [ -e "$HARNESS/$name.started" ] || return 0
+  if "${name}_running" && ! "$@" >/dev/null 2>&1; then
+    log "stopping $name failed"
+    return 1
+  fi
+  rm -f "$HARNESS/$name.started"
+}
+
 status=0
-if [ -e "$HARNESS/postfix.started" ]; then
-  if ! postfix_running || postfix -c "$PF_CONF" stop >/dev/null 2>&1; then
-    rm -f "$HARNESS/postfix.started"
-  else
-    log "postfix stop failed"
-    status=1
-  fi
-fi
-if [ -e "$HARNESS/dovecot.started" ]; then
-  if ! dovecot_running || doveadm -c "$DC_CONF" stop >/dev/null 2>&1; then
-    rm -f "$HARNESS/dovecot.started"
-  else
-    log "doveadm stop failed"
-    status=1
-  fi
-fi
+stop_started postfix postfix -c "$PF_CONF" stop || status=1
+stop_started dovecot doveadm -c "$DC_CONF" stop || status=1
 exit "$status"
