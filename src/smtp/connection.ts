@@ -469,7 +469,7 @@ export class Connection {
 
   /**
    * Sends one command line and reads its reply.
-   * @throws as {@link Connection.#write} and {@link Connection.readReply}
+   * @throws as `#write` and {@link Connection.readReply}
    */
   async command(line: Uint8Array, options: WaitOptions): Promise<SMTPResponse> {
     this.#expectReplies(1);
@@ -483,7 +483,7 @@ export class Connection {
    * Sends several command lines in one write and awaits one reply for each (RFC 2920
    * pipelining); read them in order with {@link Connection.readReply}. Anything after the
    * last awaited reply is dropped, as for a single command.
-   * @throws as {@link Connection.#write}
+   * @throws as `#write`
    */
   async pipeline(lines: readonly Uint8Array[], options: WaitOptions): Promise<void> {
     this.#expectReplies(lines.length);
@@ -501,14 +501,13 @@ export class Connection {
     const encoder = new DataEncoder();
     for (let at = 0; ; at += DATA_CHUNK_SIZE) {
       const chunk = encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE));
-      if (at + DATA_CHUNK_SIZE >= message.length) {
-        // One write for the end: the server reads the last bytes and the terminator at once
-        // instead of waking up again for the terminator alone.
-        await this.#write(Buffer.concat([chunk, encoder.end()]), options);
-        return true;
-      }
-      await this.#write(chunk, options);
+      const last = at + DATA_CHUNK_SIZE >= message.length;
+      // The terminator goes in the same write as the last chunk: the server reads them at
+      // once instead of waking up again for the terminator alone.
+      await this.#write(last ? Buffer.concat([chunk, encoder.end()]) : chunk, options);
+      // A reply while the socket was full came before the end of the data.
       if (this.#replies.length > 0 || this.#failure !== undefined) return false;
+      if (last) return true;
     }
   }
 
