@@ -73,10 +73,14 @@ function parseEnv(text: string): Map<string, string> {
 /** Whether this process is counted as a user of the instance (start.sh ran, stop.sh not yet). */
 let using = false;
 let hooked = false;
+function release(): void {
+  spawnSync("bash", [path.join(here, "stop.sh"), String(process.pid)], { stdio: "ignore" });
+}
+
 function stopNow(): void {
   if (!using) return;
   using = false;
-  spawnSync("bash", [path.join(here, "stop.sh"), String(process.pid)], { stdio: "ignore" });
+  release();
 }
 
 /**
@@ -95,6 +99,8 @@ export async function startPostfix(): Promise<PostfixAvailability> {
     return { available: false, reason };
   }
   if (result.status !== 0) {
+    // Stops what start.sh may have started before failing, unless another run uses it.
+    release();
     throw new Error(`starting Postfix failed (exit status ${String(result.status)}):\n${result.stderr}`);
   }
   const env = parseEnv(result.stdout);
