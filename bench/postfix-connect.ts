@@ -1,28 +1,50 @@
 /**
  * A connection per message, with STARTTLS and AUTH, against the private Postfix of the
  * integration tests (tests/integration/postfix): mailport beside nodemailer and Python's
- * smtplib in the same run, printing messages per second and the ratios.
+ * smtplib in the same run, printing messages per second and the ratios. A client written
+ * by hand on Node's net and tls, doing on the wire what mailport does and nothing more,
+ * shows what Node itself costs: the part of mailport's time that is its own is the
+ * difference.
  *
- * It also measures the TLS session-ticket stall: right after a TLS 1.3 handshake Postfix
- * sends session tickets, and a client that writes EHLO before the first one has arrived
- * waits about 40 ms for the reply (delayed ACK against the server's Nagle). The probe
- * times the first EHLO after STARTTLS written at once and written after the first ticket.
+ * The same work per message on every side: connect to 127.0.0.1, EHLO, STARTTLS, EHLO,
+ * AUTH PLAIN, MAIL FROM (with SIZE), RCPT TO, DATA and the message, QUIT and its 221. Every
+ * client verifies Postfix's certificate against the same self-signed certificate, for the
+ * address 127.0.0.1. mailport and nodemailer pipeline MAIL, RCPT and DATA (Postfix offers
+ * PIPELINING), smtplib does not. mailport resumes the TLS session of its previous
+ * connection (its default), so it checks the certificate chain on the first connection
+ * only; smtplib and nodemailer run a full handshake every time.
  *
- * Run: `npm run bench postfix` (or `npx tsx bench/postfix-connect.ts`), as root on a
- * machine with apt or with Postfix already set up; elsewhere it says why it is skipped. Environment: BENCH_MESSAGES (default 200 per round), BENCH_ROUNDS
- * (default 3; the best round counts).
+ * The clients take turns in short batches, the order rotating each round, so that a busy
+ * machine slows each of them alike; the rates come from the totals. smtplib runs in one
+ * python3 process for the whole run, which sends a batch when asked.
+ *
+ * Then the TLS session-ticket stall: right after a TLS 1.3 handshake Postfix sends session
+ * tickets, and a client that writes EHLO before the first one has arrived waits about
+ * 40 ms for the reply (delayed ACK against the server's Nagle). A hand-made probe times the
+ * first EHLO after STARTTLS written at once and written after the first ticket; then
+ * mailport's own STARTTLS reply to EHLO reply is timed from its `log` events, after a full
+ * handshake and after a resumed one. If mailport stalls, the script says so and exits
+ * with status 1.
+ *
+ * Run: `npm run bench -- postfix` (or `npx tsx bench/postfix-connect.ts`), as root on a
+ * machine with apt or with Postfix already set up; elsewhere it says why it is skipped.
+ * Environment: BENCH_MESSAGES (default 300 per client), BENCH_BATCH (default 20 messages
+ * per turn).
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
+import readline from "node:readline";
 import tls from "node:tls";
 import nodemailer from "nodemailer";
-import { send } from "../src/smtp/index.js";
+import { SMTP, send, type SMTPOptions } from "../src/smtp/index.js";
 import { startPostfix, type PostfixInstance } from "../tests/integration/postfix/instance.js";
 
-const MESSAGES = Number(process.env["BENCH_MESSAGES"] ?? 200);
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+const MESSAGES = Number(process.env["BENCH_MESSAGES"] ?? 300);
+const BATCH = Number(process.env["BENCH_BATCH"] ?? 20);
 const PROBES = 20;
+/** Above this, the first EHLO after STARTTLS has stalled (a delayed ACK takes 40 ms or more). */
+const STALL_MS = 20;
 const SENDER = "tester@mailport.test";
 const RECIPIENT = "bench@discard.mailport.test";
 const MESSAGE = Buffer.from(
@@ -30,33 +52,31 @@ const MESSAGE = Buffer.from(
   "latin1",
 );
 
+/** Sends `count` messages, a connection each; resolves to the milliseconds taken. */
 type Runner = (count: number) => Promise<number>;
 
-/** Seconds taken by `work`. */
-async function timed(work: () => Promise<void>): Promise<number> {
+async function timed(count: number, sendOne: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
-  await work();
-  return (performance.now() - start) / 1000;
+  for (let i = 0; i < count; i++) await sendOne();
+  return performance.now() - start;
 }
 
-function mailport(p: PostfixInstance, trust: "certBundle" | "tlsContext"): Runner {
-  const tlsContext = tls.createSecureContext({ ca: readFileSync(p.certPath, "utf8") });
-  return (count) =>
-    timed(async () => {
-      for (let i = 0; i < count; i++) {
-        await send(MESSAGE, {
-          hostname: p.host,
-          port: p.port,
-          localHostname: "bench.mailport.test",
-          startTls: true,
-          ...(trust === "certBundle" ? { certBundle: p.certPath } : { tlsContext }),
-          username: p.username,
-          password: p.password,
-          sender: SENDER,
-          recipients: [RECIPIENT],
-        });
-      }
-    });
+/** The options every mailport connection of this benchmark uses, trusting Postfix's certificate as `trust` says. */
+function mailportOptions(p: PostfixInstance, trust: Pick<SMTPOptions, "certBundle" | "tlsContext">): SMTPOptions {
+  return {
+    hostname: p.host,
+    port: p.port,
+    localHostname: "bench.mailport.test",
+    startTls: true,
+    username: p.username,
+    password: p.password,
+    ...trust,
+  };
+}
+
+function mailport(p: PostfixInstance, trust: Pick<SMTPOptions, "certBundle" | "tlsContext">): Runner {
+  const options = { ...mailportOptions(p, trust), sender: SENDER, recipients: [RECIPIENT] };
+  return (count) => timed(count, () => send(MESSAGE, options));
 }
 
 function nodemailerRunner(p: PostfixInstance): Runner {
@@ -70,31 +90,31 @@ function nodemailerRunner(p: PostfixInstance): Runner {
     tls: { ca: readFileSync(p.certPath, "utf8") },
     auth: { user: p.username, pass: p.password },
   });
-  return (count) =>
-    timed(async () => {
-      for (let i = 0; i < count; i++) {
-        await transport.sendMail({ envelope: { from: SENDER, to: [RECIPIENT] }, raw: MESSAGE });
-      }
-    });
+  return (count) => timed(count, () => transport.sendMail({ envelope: { from: SENDER, to: [RECIPIENT] }, raw: MESSAGE }));
 }
 
+/** smtplib in one python3 process: a count on stdin sends that many messages and prints the seconds taken. */
 const SMTPLIB = String.raw`
 import json, smtplib, ssl, sys, time
-a = json.load(sys.stdin)
+a = json.loads(sys.stdin.readline())
 context = ssl.create_default_context(cafile=a["cert"])
 message = a["message"].encode("latin1")
-start = time.perf_counter()
-for _ in range(a["count"]):
-    with smtplib.SMTP("127.0.0.1", a["port"], local_hostname="bench.mailport.test") as s:
-        s.starttls(context=context)
-        s.login(a["user"], a["password"])
-        s.sendmail(a["sender"], [a["recipient"]], message)
-print(json.dumps(time.perf_counter() - start))
+for line in sys.stdin:
+    start = time.perf_counter()
+    for _ in range(int(line)):
+        with smtplib.SMTP("127.0.0.1", a["port"], local_hostname="bench.mailport.test") as s:
+            s.starttls(context=context)
+            s.login(a["user"], a["password"])
+            s.sendmail(a["sender"], [a["recipient"]], message)
+    print(json.dumps(time.perf_counter() - start), flush=True)
 `;
 
-function smtplibRunner(p: PostfixInstance): Runner {
-  return (count) => {
-    const input = JSON.stringify({
+function smtplibRunner(p: PostfixInstance): { run: Runner; stop: () => void } {
+  const child = spawn("python3", ["-c", SMTPLIB], { stdio: ["pipe", "pipe", "inherit"] });
+  let failure: Error | undefined;
+  child.on("exit", (code) => (failure = new Error(`the smtplib process exited with ${String(code)}`)));
+  child.stdin.write(
+    `${JSON.stringify({
       cert: p.certPath,
       port: p.port,
       user: p.username,
@@ -102,21 +122,25 @@ function smtplibRunner(p: PostfixInstance): Runner {
       sender: SENDER,
       recipient: RECIPIENT,
       message: MESSAGE.toString("latin1"),
-      count,
-    });
-    const result = spawnSync("python3", ["-c", SMTPLIB], { input, encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`smtplib failed: ${result.stderr}`);
-    return Promise.resolve(JSON.parse(result.stdout) as number);
+    })}\n`,
+  );
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const run: Runner = async (count) => {
+    child.stdin.write(`${count}\n`);
+    const line = await lines.next();
+    if (line.done === true) throw failure ?? new Error("the smtplib process ended");
+    return Number(line.value) * 1000;
   };
+  return { run, stop: () => child.stdin.end() };
 }
 
-/** Reads one whole reply (up to its last line) from `socket`. */
-function readReply(socket: net.Socket): Promise<void> {
+/** Reads `count` whole replies (each up to its last line) from `socket`. */
+function readReplies(socket: net.Socket, count = 1): Promise<void> {
   return new Promise((resolve, reject) => {
     let text = "";
     const onData = (chunk: Buffer): void => {
       text += chunk.toString("latin1");
-      if (/(^|\n)\d{3} [^\n]*\r\n$/.test(text)) {
+      if (text.endsWith("\r\n") && (text.match(/^\d{3} /gm)?.length ?? 0) >= count) {
         socket.off("data", onData);
         resolve();
       }
@@ -126,19 +150,60 @@ function readReply(socket: net.Socket): Promise<void> {
   });
 }
 
-/**
- * Milliseconds from the end of the STARTTLS handshake to the reply to the first EHLO,
- * written at once or after the first session ticket.
- */
-async function probeTicketStall(p: PostfixInstance, afterTicket: boolean): Promise<number> {
+/** Connects by hand, reads the greeting, says EHLO and STARTTLS: the socket, ready for TLS. */
+async function readyForTls(p: PostfixInstance): Promise<net.Socket> {
   const raw = net.connect({ host: p.host, port: p.port });
   raw.setNoDelay(true);
-  await readReply(raw);
-  raw.write("EHLO probe.mailport.test\r\n");
-  await readReply(raw);
+  await readReplies(raw);
+  raw.write("EHLO bench.mailport.test\r\n");
+  await readReplies(raw);
   raw.write("STARTTLS\r\n");
-  await readReply(raw);
-  const secure = tls.connect({ socket: raw, host: p.host, ca: readFileSync(p.certPath, "utf8") });
+  await readReplies(raw);
+  return raw;
+}
+
+/**
+ * A client written by hand on Node's net and tls, doing what mailport does on the wire
+ * (resuming the TLS session, waiting for the first ticket after a full handshake,
+ * pipelining MAIL, RCPT and DATA) and nothing else: what Node itself costs.
+ */
+function handMade(p: PostfixInstance): Runner {
+  const secureContext = tls.createSecureContext({ ca: readFileSync(p.certPath, "utf8") });
+  const auth = Buffer.from(`\0${p.username}\0${p.password}`).toString("base64");
+  const data = `${MESSAGE.toString("latin1")}.\r\n`;
+  let session: Buffer | undefined;
+  const sendOne = async (): Promise<void> => {
+    const raw = await readyForTls(p);
+    const secure = tls.connect({ socket: raw, host: p.host, secureContext, ...(session ? { session } : {}) });
+    // The first ticket, or 100 ms without one (as mailport waits at most).
+    const ticket = new Promise((resolve) => {
+      secure.once("session", () => setImmediate(resolve));
+      setTimeout(resolve, 100).unref();
+    });
+    secure.on("session", (next: Buffer) => (session = next));
+    await new Promise((resolve) => secure.once("secureConnect", resolve));
+    if (!secure.isSessionReused()) await ticket;
+    secure.write("EHLO bench.mailport.test\r\n");
+    await readReplies(secure);
+    secure.write(`AUTH PLAIN ${auth}\r\n`);
+    await readReplies(secure);
+    secure.write(`MAIL FROM:<${SENDER}> SIZE=${MESSAGE.length}\r\nRCPT TO:<${RECIPIENT}>\r\nDATA\r\n`);
+    await readReplies(secure, 3);
+    secure.write(data);
+    await readReplies(secure);
+    secure.write("QUIT\r\n");
+    await readReplies(secure);
+    secure.destroy();
+  };
+  return (count) => timed(count, sendOne);
+}
+
+/**
+ * Milliseconds from the end of the STARTTLS handshake to the reply to the first EHLO,
+ * written at once or after the first session ticket, by a hand-made TLS client.
+ */
+async function probeTicketStall(p: PostfixInstance, afterTicket: boolean): Promise<number> {
+  const secure = tls.connect({ socket: await readyForTls(p), host: p.host, ca: readFileSync(p.certPath, "utf8") });
   let ticket = false;
   const ticketed = new Promise<void>((resolve) =>
     secure.on("session", () => {
@@ -148,9 +213,9 @@ async function probeTicketStall(p: PostfixInstance, afterTicket: boolean): Promi
   );
   await new Promise((resolve) => secure.once("secureConnect", resolve));
   const start = performance.now();
-  const reply = readReply(secure);
+  const reply = readReplies(secure);
   if (afterTicket && !ticket) await ticketed;
-  secure.write("EHLO probe.mailport.test\r\n");
+  secure.write("EHLO bench.mailport.test\r\n");
   await reply;
   const ms = performance.now() - start;
   secure.write("QUIT\r\n");
@@ -158,10 +223,107 @@ async function probeTicketStall(p: PostfixInstance, afterTicket: boolean): Promi
   return ms;
 }
 
+/**
+ * Milliseconds from Postfix's reply to STARTTLS to its reply to the EHLO that follows,
+ * as mailport's `log` events see them: the handshake, the ticket wait, the EHLO.
+ */
+async function probeMailport(p: PostfixInstance, tlsContext: tls.SecureContext): Promise<number> {
+  const smtp = new SMTP(mailportOptions(p, { tlsContext }));
+  let upgraded: number | undefined;
+  let answered: number | undefined;
+  let lastCommand = "";
+  smtp.on("log", ({ direction, line }) => {
+    if (direction === "client") lastCommand = line;
+    else if (lastCommand === "STARTTLS" && line.startsWith("220 ")) upgraded = performance.now();
+    else if (upgraded !== undefined && answered === undefined && /^250 /.test(line)) answered = performance.now();
+  });
+  await smtp.connect();
+  await smtp.quit();
+  if (upgraded === undefined || answered === undefined) throw new Error("mailport's log shows no STARTTLS then EHLO");
+  return answered - upgraded;
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
+
+async function compareRates(p: PostfixInstance): Promise<void> {
+  const pem = readFileSync(p.certPath, "utf8");
+  const smtplib = smtplibRunner(p);
+  const runners: Array<[string, Runner]> = [
+    ["mailport (tlsContext)", mailport(p, { tlsContext: tls.createSecureContext({ ca: pem }) })],
+    ["mailport (certBundle PEM)", mailport(p, { certBundle: pem })],
+    ["mailport (certBundle file)", mailport(p, { certBundle: p.certPath })],
+    ["nodemailer", nodemailerRunner(p)],
+    ["hand-made Node client", handMade(p)],
+    ["python smtplib", smtplib.run],
+  ];
+  try {
+    const rounds = Math.max(1, Math.round(MESSAGES / BATCH));
+    console.log(`Postfix on 127.0.0.1:${p.port}; a connection per message with STARTTLS and AUTH PLAIN;`);
+    console.log(`${rounds} rounds of ${BATCH} messages per client, taking turns.\n`);
+    for (const [, run] of runners) await run(5); // warm up
+    const total = new Map<string, number>(runners.map(([name]) => [name, 0]));
+    /** Each round's mailport (tlsContext) to smtplib rate ratio. */
+    const roundRatios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const times = new Map<string, number>();
+      for (let i = 0; i < runners.length; i++) {
+        const [name, run] = runners[(round + i) % runners.length] as [string, Runner];
+        const ms = await run(BATCH);
+        times.set(name, ms);
+        total.set(name, (total.get(name) ?? 0) + ms);
+      }
+      roundRatios.push((times.get("python smtplib") ?? NaN) / (times.get("mailport (tlsContext)") ?? NaN));
+    }
+    const reference = total.get("python smtplib") ?? NaN;
+    console.log("client                      msg/s   ms/msg   vs smtplib");
+    for (const [name, ms] of total) {
+      const rate = (rounds * BATCH * 1000) / ms;
+      console.log(
+        `${name.padEnd(26)} ${rate.toFixed(1).padStart(6)}  ${(ms / rounds / BATCH).toFixed(2).padStart(7)}   ${(reference / ms).toFixed(2)}x`,
+      );
+    }
+    roundRatios.sort((a, b) => a - b);
+    console.log(
+      `\nmailport (tlsContext) vs smtplib, round by round: min ${roundRatios[0]?.toFixed(2)}x, ` +
+        `median ${median(roundRatios).toFixed(2)}x, max ${roundRatios[roundRatios.length - 1]?.toFixed(2)}x`,
+    );
+  } finally {
+    smtplib.stop();
+  }
+}
+
+/** @returns whether mailport stalled */
+async function compareStalls(p: PostfixInstance): Promise<boolean> {
+  const pem = readFileSync(p.certPath, "utf8");
+  const shared = tls.createSecureContext({ ca: pem });
+  const atOnce: number[] = [];
+  const afterTicket: number[] = [];
+  const mailportFull: number[] = [];
+  const mailportResumed: number[] = [];
+  await probeMailport(p, shared); // keeps a session to resume
+  for (let i = 0; i < PROBES; i++) {
+    atOnce.push(await probeTicketStall(p, false));
+    afterTicket.push(await probeTicketStall(p, true));
+    // A context of its own: no session to resume, so a full handshake and the ticket wait.
+    mailportFull.push(await probeMailport(p, tls.createSecureContext({ ca: pem })));
+    mailportResumed.push(await probeMailport(p, shared));
+  }
+  const line = (label: string, values: number[]): void =>
+    console.log(`  ${label.padEnd(52)} ${median(values).toFixed(1).padStart(5)}   max ${Math.max(...values).toFixed(1)}`);
+  console.log(`\nfirst EHLO after STARTTLS, median of ${PROBES} (ms):`);
+  console.log("  hand-made client, from the handshake to the EHLO reply:");
+  line("written at once", atOnce);
+  line("written after the 1st ticket", afterTicket);
+  console.log("  mailport, from the STARTTLS reply to the EHLO reply (its log):");
+  line("full handshake (ticket wait)", mailportFull);
+  line("resumed session", mailportResumed);
+  const stalled = median(mailportFull) > STALL_MS || median(mailportResumed) > STALL_MS;
+  if (stalled) console.log(`\nmailport STALLS: its first EHLO after STARTTLS takes over ${STALL_MS} ms`);
+  return stalled;
+}
 
 async function main(): Promise<void> {
   const availability = await startPostfix();
@@ -171,40 +333,8 @@ async function main(): Promise<void> {
   }
   const p = availability.instance;
   try {
-    const runners: Array<[string, Runner]> = [
-      ["mailport (certBundle)", mailport(p, "certBundle")],
-      ["mailport (tlsContext)", mailport(p, "tlsContext")],
-      ["nodemailer", nodemailerRunner(p)],
-      ["python smtplib", smtplibRunner(p)],
-    ];
-    console.log(`Postfix on 127.0.0.1:${p.port}; a connection per message with STARTTLS and AUTH PLAIN;`);
-    console.log(`${MESSAGES} messages a round, ${ROUNDS} rounds, the best round counts.\n`);
-    for (const [, run] of runners) await run(5); // warm up
-    const best = new Map<string, number>();
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, run] of runners) {
-        const seconds = await run(MESSAGES);
-        const rate = MESSAGES / seconds;
-        best.set(name, Math.max(best.get(name) ?? 0, rate));
-      }
-    }
-    const reference = best.get("python smtplib") ?? NaN;
-    console.log("client                  msg/s   ms/msg   vs smtplib");
-    for (const [name, rate] of best) {
-      console.log(
-        `${name.padEnd(22)} ${rate.toFixed(1).padStart(6)}  ${(1000 / rate).toFixed(2).padStart(7)}   ${(rate / reference).toFixed(2)}x`,
-      );
-    }
-
-    const atOnce: number[] = [];
-    const afterTicket: number[] = [];
-    for (let i = 0; i < PROBES; i++) {
-      atOnce.push(await probeTicketStall(p, false));
-      afterTicket.push(await probeTicketStall(p, true));
-    }
-    console.log(`\nfirst EHLO after STARTTLS, median of ${PROBES} (ms from the handshake to the reply):`);
-    console.log(`  written at once:             ${median(atOnce).toFixed(1)}`);
-    console.log(`  written after the 1st ticket: ${median(afterTicket).toFixed(1)}  (what mailport does)`);
+    await compareRates(p);
+    if (await compareStalls(p)) process.exitCode = 1;
   } finally {
     p.stop();
   }

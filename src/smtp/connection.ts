@@ -10,6 +10,7 @@
  * @internal Used by the client; not part of the public API.
  * @module
  */
+import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
 import tls from "node:tls";
 import {
@@ -21,7 +22,7 @@ import {
   SMTPTimeoutError,
 } from "./errors.js";
 import { DataEncoder, ReplyReader } from "./protocol.js";
-import { saveSession, savedSession, sessionScope } from "./tlssessions.js";
+import { noteNoTicket, saveSession, savedSession, sendsNoTicket, sessionScope, type SessionScope } from "./tlssessions.js";
 import { SMTPResponse, SMTPStatus } from "./response.js";
 
 /** When a wait gives up: an absolute time in milliseconds (`Infinity`: never), and a signal. */
@@ -53,6 +54,9 @@ export function abortError(signal: AbortSignal): SMTPException {
   const reason: unknown = signal.reason ?? new DOMException("This operation was aborted", "AbortError");
   return new SMTPException("The operation was aborted", { cause: reason });
 }
+
+const readTimeoutError = (): Error => new SMTPReadTimeoutError("Timed out waiting for server response");
+const writeTimeoutError = (): Error => new SMTPTimeoutError("Timed out writing to the server: it took no data for the whole timeout");
 
 /** Data is written in pieces of this size, so that a large message is never copied whole. */
 const DATA_CHUNK_SIZE = 64 * 1024;
@@ -159,10 +163,26 @@ function awaitConnected(socket: net.Socket, target: ConnectTarget, options: Wait
 /**
  * How long to wait for a TLS 1.3 session ticket after a STARTTLS handshake, in
  * milliseconds: twice what the handshake took (a ticket comes about one round trip after
- * it), at least MIN and at most MAX. A server that sends no ticket costs that much once.
+ * it), at least MIN and at most MAX. A server that sends no ticket costs that much once
+ * for each session scope (see {@link noteNoTicket}).
  */
 const MIN_TICKET_WAIT = 5;
 const MAX_TICKET_WAIT = 100;
+
+/**
+ * What a STARTTLS upgrade did about the server's first session ticket: `received` (it
+ * came, at once or within the wait), `no ticket` (none came within the wait: the server
+ * is noted as silent), `closed` (the connection ended while waiting); or no wait at all:
+ * `resumed` (a resumed session), `silent` (the server was seen to send none), `not TLS 1.3`.
+ */
+export type TicketWaitOutcome = "received" | "no ticket" | "closed" | "resumed" | "silent" | "not TLS 1.3";
+
+/**
+ * The `node:diagnostics_channel` channel on which each STARTTLS upgrade publishes
+ * `{ outcome: TicketWaitOutcome }`: how the tests observe the ticket wait without timing it.
+ */
+export const TICKET_WAIT_CHANNEL = "mailport:smtp:ticket-wait";
+const ticketWaitChannel = diagnostics.channel(TICKET_WAIT_CHANNEL);
 
 /**
  * Notes whether the server has sent a TLS session ticket. Listening for `session` is what
@@ -171,8 +191,12 @@ const MAX_TICKET_WAIT = 100;
 class TicketWatch {
   #received = false;
   readonly #waiters = new Set<() => void>();
+  readonly #socket: tls.TLSSocket;
+  readonly #scope: SessionScope;
 
-  constructor(socket: tls.TLSSocket) {
+  constructor(socket: tls.TLSSocket, scope: SessionScope) {
+    this.#socket = socket;
+    this.#scope = scope;
     socket.on("session", () => {
       this.#received = true;
       for (const wake of [...this.#waiters]) wake();
@@ -187,20 +211,35 @@ class TicketWatch {
    * client delays: about 40 ms per connection (seen with Postfix). Writing after the
    * first ticket carries the ACK at once.
    */
-  wait(socket: tls.TLSSocket, ms: number): Promise<void> {
-    if (this.#received || ms <= 0 || socket.getProtocol() !== "TLSv1.3" || socket.isSessionReused()) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
+  async wait(ms: number): Promise<void> {
+    const outcome = await this.#wait(ms);
+    if (ticketWaitChannel.hasSubscribers) ticketWaitChannel.publish({ outcome });
+  }
+
+  #wait(ms: number): Promise<TicketWaitOutcome> | TicketWaitOutcome {
+    const socket = this.#socket;
+    if (this.#received) return "received";
+    if (socket.getProtocol() !== "TLSv1.3") return "not TLS 1.3";
+    if (socket.isSessionReused()) return "resumed";
+    // Without a ticket there is no session to resume: each connection would wait again.
+    if (sendsNoTicket(this.#scope)) return "silent";
+    return new Promise<TicketWaitOutcome>((resolve) => {
+      const finish = (outcome: TicketWaitOutcome): void => {
         clearTimeout(timer);
-        this.#waiters.delete(done);
-        socket.off("close", done);
+        this.#waiters.delete(onTicket);
+        socket.off("close", onClose);
         // Not from inside the ticket callback: a write made from there was seen to never
         // reach the server (Node 20).
-        setImmediate(resolve);
+        setImmediate(resolve, outcome);
       };
-      const timer = setTimeout(done, ms);
-      this.#waiters.add(done);
-      socket.once("close", done);
+      const onTicket = (): void => finish("received");
+      const onClose = (): void => finish("closed");
+      const timer = setTimeout(() => {
+        noteNoTicket(this.#scope);
+        finish("no ticket");
+      }, ms);
+      this.#waiters.add(onTicket);
+      socket.once("close", onClose);
     });
   }
 }
@@ -219,7 +258,7 @@ function handshake(
   const scope = sessionScope(tlsOptions, raw.remoteAddress, raw.remotePort);
   const session = tlsOptions.session ?? savedSession(scope);
   const secure = tls.connect({ ...tlsOptions, socket: raw, ...(session ? { session } : {}) });
-  tickets.set(secure, new TicketWatch(secure));
+  tickets.set(secure, new TicketWatch(secure, scope));
   // Kept only from a connection whose handshake succeeded (so verified, when verifying).
   secure.on("session", (ticket: Buffer) => {
     if (secure.authorized || tlsOptions.rejectUnauthorized === false) saveSession(scope, ticket);
@@ -392,8 +431,13 @@ export class Connection {
     this.#onClose?.();
   };
 
-  /** Waits until `ready()` holds; at the deadline or on abort the connection is closed. */
-  #waitUntil(ready: () => boolean, options: WaitOptions, timeoutError: () => Error): Promise<void> {
+  /**
+   * Waits until `ready()` holds; at the deadline or on abort the connection is closed.
+   * Returns `undefined` when there is nothing to wait for (a reply already in, a write the
+   * socket took at once): the common case costs no promise and no timer.
+   */
+  #waitUntil(ready: () => boolean, options: WaitOptions, timeoutError: () => Error): Promise<void> | undefined {
+    if (ready() && options.signal?.aborted !== true) return undefined;
     return settleBy<void>(options, timeoutError, () => this.close(), (settle) => {
       const check = (): void => {
         if (ready()) settle(undefined);
@@ -403,6 +447,11 @@ export class Connection {
       return () => this.#wakers.delete(check);
     });
   }
+
+  readonly #replyReady = (): boolean => this.#replies.length > 0 || this.#failure !== undefined || this.#closed || this.#eof;
+
+  readonly #writable = (): boolean =>
+    !this.#socket.writableNeedDrain || this.#replies.length > 0 || this.#closed || this.#eof;
 
   /** Marks `count` replies as awaited and forgets anything received before. */
   #expectReplies(count = 1): void {
@@ -419,11 +468,8 @@ export class Connection {
    * @throws SMTPResponseException (code -1) for a malformed or oversized reply
    */
   async readReply(options: WaitOptions): Promise<SMTPResponse> {
-    await this.#waitUntil(
-      () => this.#replies.length > 0 || this.#failure !== undefined || this.#closed || this.#eof,
-      options,
-      () => new SMTPReadTimeoutError("Timed out waiting for server response"),
-    );
+    const waiting = this.#waitUntil(this.#replyReady, options, readTimeoutError);
+    if (waiting !== undefined) await waiting;
     const reply = this.#replies.shift();
     if (reply) return reply;
     if (this.#failure) throw this.#failure;
@@ -433,29 +479,26 @@ export class Connection {
   }
 
   /**
-   * Writes bytes, waiting while the socket's buffer is full (until it drains, a reply
-   * arrives, or the connection ends).
+   * Writes bytes; when the socket's buffer is full, returns a wait until it drains, a reply
+   * arrives, or the connection ends (`undefined`: nothing to wait for).
    * @throws SMTPServerDisconnected when the connection is closed
-   * @throws SMTPTimeoutError when the socket does not drain by the deadline
+   * @throws SMTPTimeoutError (the wait) when the socket does not drain by the deadline
    */
-  async write(data: Uint8Array, options: WaitOptions): Promise<void> {
+  #write(data: Uint8Array, options: WaitOptions): Promise<void> | undefined {
     if (!this.isConnected) throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
-    if (this.#socket.write(data)) return;
-    await this.#waitUntil(
-      () => !this.#socket.writableNeedDrain || this.#replies.length > 0 || this.#closed || this.#eof,
-      options,
-      () => new SMTPTimeoutError("Timed out writing to the server: it took no data for the whole timeout"),
-    );
+    if (this.#socket.write(data)) return undefined;
+    return this.#waitUntil(this.#writable, options, writeTimeoutError);
   }
 
   /**
    * Sends one command line and reads its reply.
-   * @throws as {@link Connection.write} and {@link Connection.readReply}
+   * @throws as `#write` and {@link Connection.readReply}
    */
   async command(line: Uint8Array, options: WaitOptions): Promise<SMTPResponse> {
     this.#expectReplies(1);
     if (line.length === 6 && Buffer.from(line).toString("latin1") === "QUIT\r\n") this.#quitSent = true;
-    await this.write(line, options);
+    const writing = this.#write(line, options);
+    if (writing !== undefined) await writing;
     return this.readReply(options);
   }
 
@@ -463,18 +506,18 @@ export class Connection {
    * Sends several command lines in one write and awaits one reply for each (RFC 2920
    * pipelining); read them in order with {@link Connection.readReply}. Anything after the
    * last awaited reply is dropped, as for a single command.
-   * @throws as {@link Connection.write}
+   * @throws as `#write`
    */
   async pipeline(lines: readonly Uint8Array[], options: WaitOptions): Promise<void> {
     this.#expectReplies(lines.length);
-    await this.write(Buffer.concat(lines), options);
+    await this.#write(Buffer.concat(lines), options);
   }
 
   /**
    * Streams message data after the server's 354: encoded chunk by chunk ({@link DataEncoder}),
-   * each written once the socket has room, then the terminator. Stops early when the
-   * server replies before the data is complete. With `options.stall`, each piece has that
-   * long to be taken by the network.
+   * each written once the socket has room, the terminator with the last chunk. Stops early
+   * when the server replies before the data is complete. With `options.stall`, each piece
+   * has that long to be taken by the network.
    * @returns whether the whole message and the terminator were written
    */
   async writeData(message: Uint8Array, options: WaitOptions): Promise<boolean> {
@@ -483,12 +526,16 @@ export class Connection {
     const stall = options.stall;
     // With `stall`, the deadline starts again at each piece: a stall is bounded, not the transfer.
     const piece = (): WaitOptions => (stall === undefined ? options : { ...options, deadline: deadlineIn(stall / 1000) });
-    for (let at = 0; at < message.length; at += DATA_CHUNK_SIZE) {
-      await this.write(encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE)), piece());
+    for (let at = 0; ; at += DATA_CHUNK_SIZE) {
+      const chunk = encoder.encode(message.subarray(at, at + DATA_CHUNK_SIZE));
+      const last = at + DATA_CHUNK_SIZE >= message.length;
+      // The terminator goes in the same write as the last chunk: the server reads them at
+      // once instead of waking up again for the terminator alone.
+      await this.#write(last ? Buffer.concat([chunk, encoder.end()]) : chunk, piece());
+      // A reply while the socket was full came before the end of the data.
       if (this.#replies.length > 0 || this.#failure !== undefined) return false;
+      if (last) return true;
     }
-    await this.write(encoder.end(), piece());
-    return true;
   }
 
   /**
@@ -518,6 +565,6 @@ export class Connection {
     this.#socket = secure;
     this.#attach(secure);
     // After STARTTLS the client speaks first: wait for the server's session ticket (see TicketWatch).
-    await tickets.get(secure)?.wait(secure, Math.min(Math.max(2 * took, MIN_TICKET_WAIT), MAX_TICKET_WAIT));
+    await tickets.get(secure)?.wait(Math.min(Math.max(2 * took, MIN_TICKET_WAIT), MAX_TICKET_WAIT));
   }
 }

@@ -5,6 +5,10 @@
  * full handshake once. A session is only offered to the server it came from, under the
  * same trust settings; a server that refuses it simply runs a full handshake.
  *
+ * It also remembers the servers that sent no TLS 1.3 session ticket after a full
+ * handshake, so that the client stops waiting for one (see the connection's ticket wait):
+ * without a ticket there is no session to resume, and every connection would wait again.
+ *
  * @module
  */
 import type tls from "node:tls";
@@ -13,6 +17,7 @@ const MAX_SESSIONS = 64;
 /** The trust settings a session was verified under: a secure context, or the defaults. */
 const DEFAULT_TRUST = {};
 const sessions = new WeakMap<object, Map<string, Buffer>>();
+const silent = new WeakMap<object, Set<string>>();
 
 /** Where a session may be reused: the trust it was verified under and the peer it came from. */
 export interface SessionScope {
@@ -32,11 +37,26 @@ export function savedSession(scope: SessionScope): Buffer | undefined {
   return sessions.get(scope.trust)?.get(scope.key);
 }
 
-/** Keeps `session` for the next connection in `scope`. */
+/** Keeps `session` for the next connection in `scope` (a server that sends one is no longer silent). */
 export function saveSession(scope: SessionScope, session: Buffer): void {
+  silent.get(scope.trust)?.delete(scope.key);
   let byPeer = sessions.get(scope.trust);
   if (!byPeer) sessions.set(scope.trust, (byPeer = new Map()));
   byPeer.delete(scope.key);
   byPeer.set(scope.key, session);
   if (byPeer.size > MAX_SESSIONS) byPeer.delete(byPeer.keys().next().value as string);
+}
+
+/** Notes that the server of `scope` sent no session ticket after a full TLS 1.3 handshake. */
+export function noteNoTicket(scope: SessionScope): void {
+  let peers = silent.get(scope.trust);
+  if (!peers) silent.set(scope.trust, (peers = new Set()));
+  peers.delete(scope.key);
+  peers.add(scope.key);
+  if (peers.size > MAX_SESSIONS) peers.delete(peers.values().next().value as string);
+}
+
+/** Whether the server of `scope` was seen to send no session ticket (and none since). */
+export function sendsNoTicket(scope: SessionScope): boolean {
+  return silent.get(scope.trust)?.has(scope.key) ?? false;
 }

@@ -5,8 +5,9 @@
  * maildirs. Where a result is compared with Python, Python's smtplib sends the same bytes
  * to the same server.
  *
- * Skipped, with the reason printed, only where Postfix cannot be installed (not root, no
- * apt-get); in CI (`CI=true`) that fails instead.
+ * Skipped, with the reason printed, only where the instance cannot be made (not root; no
+ * apt-get, or apt-get fails); in CI (`CI=true`) that fails instead. Dovecot is set up to
+ * answer wrong passwords at once and to keep no penalty for the address they came from.
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -64,15 +65,16 @@ function client(extra: SMTPOptions = {}): SMTP {
   return smtp;
 }
 
-/**
- * Dovecot delays every authentication from an address after a failed one (2 s, then
- * doubling; its switches to turn that off either do not apply to Postfix's requests or
- * stall its start by 5 s): each test with a wrong password comes from its own loopback
- * address.
- */
-const failingSource = (n: number): SMTPOptions => ({ sourceAddress: { host: `127.0.0.${10 + n}`, port: 0 } });
-
 const login = (): SMTPOptions => ({ username: server().username, password: server().password });
+
+/** The command lines `smtp` sends from now on, as its `log` events show them. */
+function sentLines(smtp: SMTP): string[] {
+  const lines: string[] = [];
+  smtp.on("log", ({ direction, line }) => {
+    if (direction === "client") lines.push(line);
+  });
+  return lines;
+}
 
 /** A Message-ID nobody else uses, to find the delivered copy by. */
 const uniqueId = (): string => `<${randomUUID()}@client.mailport.test>`;
@@ -177,7 +179,7 @@ describe.skipIf(postfix === undefined)(
       });
 
       it("fails AUTH PLAIN with a wrong password: SMTPAuthenticationError 535", async () => {
-        const smtp = client(failingSource(1));
+        const smtp = client();
         await smtp.connect();
         const error = await smtp.authPlain(server().username, "wrong").catch((e: unknown) => e);
         expect(error).toBeInstanceOf(SMTPAuthenticationError);
@@ -185,7 +187,7 @@ describe.skipIf(postfix === undefined)(
       });
 
       it("fails AUTH LOGIN with a wrong password: SMTPAuthenticationError 535", async () => {
-        const smtp = client(failingSource(2));
+        const smtp = client();
         await smtp.connect();
         const error = await smtp.authLogin(server().username, "wrong").catch((e: unknown) => e);
         expect(error).toBeInstanceOf(SMTPAuthenticationError);
@@ -193,7 +195,7 @@ describe.skipIf(postfix === undefined)(
       });
 
       it("fails connect() with SMTPAuthenticationError for a wrong password, and closes", async () => {
-        const smtp = client({ ...failingSource(3), username: server().username, password: "wrong" });
+        const smtp = client({ username: server().username, password: "wrong" });
         const error = await smtp.connect().catch((e: unknown) => e);
         expect(error).toBeInstanceOf(SMTPAuthenticationError);
         expect((error as SMTPAuthenticationError).code).toBe(535);
@@ -239,13 +241,16 @@ describe.skipIf(postfix === undefined)(
         const smtp = client(login());
         await smtp.connect();
         expect(smtp.supportsExtension("smtputf8")).toBe(true);
+        const sent = sentLines(smtp);
         const result = await smtp.sendMessage(message);
         expect(result.errors.size).toBe(0);
+        // Postfix would take the UTF-8 address without it too: the client must ask.
+        expect(sent.find((line) => line.startsWith("MAIL FROM:"))).toMatch(/^MAIL FROM:<añil@mailport\.test>.* SMTPUTF8(\s|$)/);
         const delivered = await waitForDelivery(server(), "jösé", id);
         expect(delivered.toString("utf8")).toContain("Return-Path: <añil@mailport.test>");
         expect(delivered.toString("utf8")).toContain("Delivered-To: jösé@mailport.test");
-        const sent = flattenMessage(message, { utf8: true, cteType: "8bit" });
-        expect(withoutDeliveryFields(delivered).equals(asDelivered(sent))).toBe(true);
+        const wire = flattenMessage(message, { utf8: true, cteType: "8bit" });
+        expect(withoutDeliveryFields(delivered).equals(asDelivered(wire))).toBe(true);
       });
 
       it("sends an 8-bit body with BODY=8BITMIME and it arrives unchanged", async () => {
@@ -261,7 +266,10 @@ describe.skipIf(postfix === undefined)(
         const smtp = client(login());
         await smtp.connect();
         expect(smtp.supportsExtension("8bitmime")).toBe(true);
+        const sent = sentLines(smtp);
         await smtp.sendmail("tester@mailport.test", ["alice@mailport.test"], raw);
+        // Postfix would take the 8-bit data without it too: the client must declare it.
+        expect(sent.find((line) => line.startsWith("MAIL FROM:"))).toMatch(/^MAIL FROM:<tester@mailport\.test>.* BODY=8BITMIME(\s|$)/);
         const delivered = await waitForDelivery(server(), "alice", id);
         expect(withoutDeliveryFields(delivered).equals(asDelivered(raw))).toBe(true);
       });
@@ -324,10 +332,11 @@ describe.skipIf(postfix === undefined)(
         const smtp = client(login());
         await smtp.connect();
         const big = Buffer.concat([Buffer.from("Subject: too big\r\n\r\n"), Buffer.alloc(1_100_000, "line of text\r\n")]);
-        // A false SIZE declaration gets past MAIL (and the client's own check).
-        const error = await smtp
-          .sendmail("tester@mailport.test", ["alice@mailport.test"], big, { mailOptions: ["SIZE=1000"] })
-          .catch((e: unknown) => e);
+        // A false SIZE declaration gets past MAIL; sendmail() refuses to send one, so the
+        // transaction is made command by command.
+        await smtp.mail("tester@mailport.test", { options: ["SIZE=1000"] });
+        await smtp.rcpt("alice@mailport.test");
+        const error = await smtp.data(big).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(SMTPDataError);
         expect((error as SMTPDataError).code).toBe(552);
       });
@@ -360,7 +369,7 @@ describe.skipIf(postfix === undefined)(
     });
 
     describe("PIPELINING and CHUNKING", () => {
-      it("are offered on one port and not on the other", async () => {
+      it("offers PIPELINING and CHUNKING on one port and neither on the other", async () => {
         const full = client();
         await full.connect();
         expect(full.supportsExtension("pipelining")).toBe(true);
@@ -371,7 +380,7 @@ describe.skipIf(postfix === undefined)(
         expect(plain.supportsExtension("chunking")).toBe(false);
       });
 
-      it("make no difference to what is delivered or refused", async () => {
+      it("PIPELINING makes no difference to what is delivered or refused", async () => {
         const outcome = async (port: number): Promise<{ errors: [string, number][]; body: string }> => {
           const id = uniqueId();
           const raw = Buffer.from(`From: tester@mailport.test\r\nSubject: same\r\nMessage-ID: ${id}\r\n\r\n.dot\r\nbody\r\n`, "latin1");
@@ -392,6 +401,10 @@ describe.skipIf(postfix === undefined)(
         expect(withExtensions).toEqual(without);
         expect(withExtensions.errors).toEqual([["nobody@mailport.test", 550]]);
       });
+
+      // The same comparison with BDAT on the port that offers CHUNKING and DATA on the
+      // other, once the client has BDAT (not yet: it always sends DATA).
+      it.todo("CHUNKING makes no difference to what is delivered or refused");
     });
 
     describe("a connection per message", () => {

@@ -1,10 +1,11 @@
 /**
  * The private Postfix (with Dovecot for SASL AUTH) of the integration tests and the
  * benchmark: started with start.sh (which runs setup.sh: installs the packages when
- * missing, writes the configuration) and stopped with stop.sh, only if this process
- * started it, at the latest when the process exits.
+ * missing, writes the configuration), which counts this process as a user of it, and
+ * released with stop.sh at the latest when the process exits. The last user to leave
+ * stops what start.sh started, so a test run and a benchmark can share the instance.
  *
- * Where the packages are missing and cannot be installed (not root, no apt-get),
+ * Where the instance cannot be made (not root; no apt-get, or apt-get fails),
  * {@link startPostfix} says so instead of failing, so a suite can be skipped with that
  * reason; with `CI=true` it throws instead, as CI must run the suite.
  */
@@ -15,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** setup.sh's exit status when the packages cannot be installed here. */
+/** setup.sh's and start.sh's exit status when the instance cannot be made here. */
 const CANNOT_INSTALL = 3;
 
 /** A running Postfix instance, as the tests use it. */
@@ -32,9 +33,12 @@ export interface PostfixInstance {
   /** The SASL test user and password. */
   readonly username: string;
   readonly password: string;
-  /** Whether this process started Postfix (and so stops it). */
+  /** Whether this process's start.sh started Postfix (it was not running). */
   readonly startedHere: boolean;
-  /** Stops Postfix and Dovecot if this process started them; safe to call twice. */
+  /**
+   * Ends this process's use of the instance; the last user stops what start.sh started.
+   * Safe to call twice; also done when the process exits.
+   */
   stop(): void;
 }
 
@@ -43,9 +47,9 @@ export type PostfixAvailability =
   | { readonly available: true; readonly instance: PostfixInstance }
   | { readonly available: false; readonly reason: string };
 
-function run(script: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(script: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [path.join(here, script)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("bash", [path.join(here, script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -66,29 +70,37 @@ function parseEnv(text: string): Map<string, string> {
   return values;
 }
 
-let stopped = false;
+/** Whether this process is counted as a user of the instance (start.sh ran, stop.sh not yet). */
+let using = false;
+let hooked = false;
+function release(): void {
+  spawnSync("bash", [path.join(here, "stop.sh"), String(process.pid)], { stdio: "ignore" });
+}
+
 function stopNow(): void {
-  if (stopped) return;
-  stopped = true;
-  spawnSync("bash", [path.join(here, "stop.sh")], { stdio: "ignore" });
+  if (!using) return;
+  using = false;
+  release();
 }
 
 /**
  * Starts the instance (installing and configuring it first when needed; the first time
  * this takes about 30 to 60 seconds).
- * @returns the instance, or `available: false` with the reason when the packages cannot be
- *   installed here (outside CI)
- * @throws Error when setup or start fails, and in CI (`CI=true`) also when the packages
- *   cannot be installed
+ * @returns the instance, or `available: false` with the reason when it cannot be made here
+ *   (outside CI)
+ * @throws Error when setup or start fails, and in CI (`CI=true`) also when the instance
+ *   cannot be made
  */
 export async function startPostfix(): Promise<PostfixAvailability> {
-  const result = await run("start.sh");
+  const result = await run("start.sh", [String(process.pid)]);
   if (result.status === CANNOT_INSTALL) {
-    const reason = `Postfix is not available: ${result.stderr.trim() || "setup.sh cannot install it here"}`;
+    const reason = `Postfix is not available: ${result.stderr.trim() || "setup.sh cannot make the instance here"}`;
     if (process.env["CI"] === "true") throw new Error(`${reason} (CI must run the Postfix suite)`);
     return { available: false, reason };
   }
   if (result.status !== 0) {
+    // Stops what start.sh may have started before failing, unless another run uses it.
+    release();
     throw new Error(`starting Postfix failed (exit status ${String(result.status)}):\n${result.stderr}`);
   }
   const env = parseEnv(result.stdout);
@@ -97,9 +109,9 @@ export async function startPostfix(): Promise<PostfixAvailability> {
     if (value === undefined) throw new Error(`start.sh did not print ${key}:\n${result.stdout}`);
     return value;
   };
-  const startedHere = get("MAILPORT_POSTFIX_STARTED") === "yes";
-  if (startedHere) {
-    stopped = false;
+  using = true;
+  if (!hooked) {
+    hooked = true;
     process.once("exit", stopNow);
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.once(signal, () => {
@@ -116,10 +128,8 @@ export async function startPostfix(): Promise<PostfixAvailability> {
     maildir: get("MAILPORT_POSTFIX_MAILDIR"),
     username: get("MAILPORT_POSTFIX_USER"),
     password: get("MAILPORT_POSTFIX_PASSWORD"),
-    startedHere,
-    stop: () => {
-      if (startedHere) stopNow();
-    },
+    startedHere: get("MAILPORT_POSTFIX_STARTED") === "yes",
+    stop: stopNow,
   };
   return { available: true, instance };
 }
