@@ -328,12 +328,22 @@ export class HeaderTokens extends list("header") {}
 
 /** An RFC 2047 encoded word; its children are the decoded text. */
 export class EncodedWord extends TokenList {
-  /** The word as written in the source, `=?charset?q?text?=`. */
+  /**
+   * The word as written in the source, `=?charset?q?text?=`, which the folder writes back
+   * as it came; `""` when it must be encoded again from its text (the parser clears it on
+   * words that share a character split between them).
+   */
   source = "";
   /** The charset named in the word. */
   charset = "";
   /** The RFC 2231 language named in the word. */
   lang = "";
+  /** The octets the word stands for, before the charset was applied. */
+  octets: Uint8Array = new Uint8Array(0);
+  /** Whether some of those octets could not be decoded in the charset. */
+  undecodable = false;
+  /** How many adjacent source words this one stands for (more than one when they split a character). */
+  words = 1;
 }
 defaults(EncodedWord, { tokenType: "encoded-word" });
 

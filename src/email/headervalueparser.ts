@@ -11,11 +11,13 @@
  *
  * @module
  */
+import { canonicalCharsetName } from "./charset.js";
 import { decodeEncodedWord, decodeCharset, isKnownCharset, decodeAscii } from "./encodedwords.js";
 import {
   HeaderMissingRequiredValue,
   HeaderParseError,
   InvalidHeaderDefect,
+  MessageDefect,
   NonASCIILocalPartDefect,
   NonPrintableDefect,
   ObsoleteHeaderDefect,
@@ -262,16 +264,26 @@ export function getEncodedWord(c: Cursor): EncodedWord {
   ew.source = `=?${tok}?=`;
   ew.charset = decoded.charset;
   ew.lang = decoded.lang;
+  ew.octets = decoded.octets;
   ew.defects.push(...decoded.defects);
-  const undecodable =
-    decoded.defects.some((d) => d instanceof UndecodableBytesDefect) || !isKnownCharset(decoded.charset);
-  const text = new Cursor(decoded.text);
-  while (!text.eof) {
-    if (WSP.has(text.peek())) {
-      ew.push(getFws(text));
+  ew.undecodable = decoded.defects.some((d) => d instanceof UndecodableBytesDefect);
+  setEncodedWordText(ew, decoded.text, ew.undecodable || !isKnownCharset(decoded.charset));
+  if (!c.eof && !WSP.has(c.peek())) {
+    ew.defects.push(new InvalidHeaderDefect("missing trailing whitespace after encoded-word"));
+  }
+  return ew;
+}
+
+/** Makes `text` the children of `ew`: runs of white space and of other characters. */
+function setEncodedWordText(ew: EncodedWord, text: string, undecodable: boolean): void {
+  ew.items = [];
+  const cursor = new Cursor(text);
+  while (!cursor.eof) {
+    if (WSP.has(cursor.peek())) {
+      ew.push(getFws(cursor));
       continue;
     }
-    const chars = readToWsp(text);
+    const chars = readToWsp(cursor);
     const vtext = new ValueTerminal(chars, "vtext");
     validateXtext(vtext);
     // Python keeps undecodable bytes as surrogates, which its token check reports.
@@ -280,10 +292,47 @@ export function getEncodedWord(c: Cursor): EncodedWord {
     }
     ew.push(vtext);
   }
-  if (!c.eof && !WSP.has(c.peek())) {
-    ew.defects.push(new InvalidHeaderDefect("missing trailing whitespace after encoded-word"));
+}
+
+/** The most adjacent words merged to mend split characters (a character is at most 4 octets, one a word). */
+const MAX_SPLIT_WORDS = 4;
+
+function replacementCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\ufffd"); i >= 0; i = text.indexOf("\ufffd", i + 1)) n++;
+  return n;
+}
+
+/**
+ * `next` follows `previous` with nothing but white space between them. When `previous`
+ * has octets its charset cannot decode, a mailer may have split a multi-byte character
+ * between the two words (RFC 2047 section 5 forbids it, but it happens): their octets
+ * are decoded together, and if that gives fewer U+FFFD than decoding each alone, `next`
+ * is merged into `previous`, which then stands for both words. The merged word is
+ * encoded again if the header is refolded, so the split character is never written
+ * half as it came and half encoded again. (Python gets the same text from its surrogate
+ * escapes in unstructured headers, and U+FFFD in display names.)
+ * @returns whether `next` was merged (the caller drops it, and the white space before it).
+ */
+function mergeSplitCharacter(previous: EncodedWord, next: EncodedWord): boolean {
+  if (!previous.undecodable || previous.words >= MAX_SPLIT_WORDS) return false;
+  if (canonicalCharsetName(previous.charset) !== canonicalCharsetName(next.charset)) return false;
+  const octets = Buffer.concat([previous.octets, next.octets]);
+  const joined = decodeCharset(octets, previous.charset);
+  if (replacementCount(joined.text) >= replacementCount(previous.toString()) + replacementCount(next.toString())) return false;
+  const undecodable = (d: MessageDefect): boolean => d instanceof UndecodableBytesDefect;
+  previous.defects = [...previous.defects.filter((d) => !undecodable(d)), ...next.defects.filter((d) => !undecodable(d))];
+  if (joined.undecodable) {
+    previous.defects.push(
+      new UndecodableBytesDefect(`Encoded word contains bytes not decodable using ${JSON.stringify(previous.charset)} charset`),
+    );
   }
-  return ew;
+  previous.source = "";
+  previous.octets = octets;
+  previous.undecodable = joined.undecodable;
+  previous.words += next.words;
+  setEncodedWordText(previous, joined.text, joined.undecodable);
+  return true;
 }
 
 /** Whether `tok` holds something shaped like an encoded word (Python's rfc2047_matcher), in linear time. */
@@ -348,6 +397,11 @@ function getUnstructuredNow(value: string): UnstructuredTokenList {
         if (haveWs && unstructured.length > 1 && unstructured.at(-2)!.tokenType === "encoded-word") {
           const ws = unstructured.items.at(-1) as Terminal;
           unstructured.items[unstructured.length - 1] = new EWWhiteSpaceTerminal(ws.text, "fws");
+        }
+        const before = unstructured.at(haveWs ? -2 : -1);
+        if (before instanceof EncodedWord && mergeSplitCharacter(before, token)) {
+          if (haveWs) unstructured.items.pop();
+          continue;
         }
         unstructured.push(token);
         continue;
@@ -594,7 +648,7 @@ export function getPhrase(c: Cursor): Phrase {
     let token: Token;
     try {
       token = getWord(c);
-      joinAdjacentEncodedWords(phrase.at(-1), token);
+      if (joinAdjacentEncodedWords(phrase.at(-1), token)) continue;
     } catch (err) {
       if (!(err instanceof HeaderParseError)) throw err;
       if (!CFWS_LEADER.has(at(c))) throw err;
@@ -609,15 +663,30 @@ export function getPhrase(c: Cursor): Phrase {
 /**
  * Drops from the value the white space between two adjacent encoded words of a phrase,
  * as RFC 2047 section 6.2 requires (Python keeps it, so that a display name split
- * across encoded words, "=?utf-8?q?Gr=C3=BC?= =?utf-8?q?=C3=9Fe?=", reads "Grü ße").
+ * across encoded words, "=?utf-8?q?Gr=C3=BC?= =?utf-8?q?=C3=9Fe?=", reads "Grü ße"),
+ * and mends a character split between the two words (see {@link mergeSplitCharacter}).
+ * @returns whether `next` was merged into `previous` (the caller drops it).
  */
-function joinAdjacentEncodedWords(previous: Token | undefined, next: Token): void {
-  if (!(previous instanceof Atom) || !(next instanceof Atom)) return;
-  const gap = previous.at(-1);
-  if (!(previous.at(-2) instanceof EncodedWord) || !(gap instanceof CFWSList) || gap instanceof EncodedWordGap) return;
-  if (!(next.at(0) instanceof EncodedWord)) return;
-  if (!gap.items.every((t) => t.tokenType === "fws")) return;
-  previous.items[previous.length - 1] = new EncodedWordGap(gap.items.map((t) => new EWWhiteSpaceTerminal((t as Terminal).text, "fws")));
+function joinAdjacentEncodedWords(previous: Token | undefined, next: Token): boolean {
+  if (!(previous instanceof Atom) || !(next instanceof Atom)) return false;
+  const first = next.at(0);
+  if (!(first instanceof EncodedWord)) return false;
+  const last = previous.at(-1);
+  let ew: Token | undefined = last;
+  if (!(last instanceof EncodedWord)) {
+    // White space between the words (a word directly after another has none).
+    ew = previous.at(-2);
+    if (!(ew instanceof EncodedWord) || !(last instanceof CFWSList)) return false;
+    if (!last.items.every((t) => t.tokenType === "fws")) return false;
+    if (!(last instanceof EncodedWordGap)) {
+      previous.items[previous.length - 1] = new EncodedWordGap(last.items.map((t) => new EWWhiteSpaceTerminal((t as Terminal).text, "fws")));
+    }
+  }
+  if (!mergeSplitCharacter(ew as EncodedWord, first)) return false;
+  // `next` is now part of `previous`: the gap goes, what followed `next` stays.
+  if (previous.at(-1) !== ew) previous.items.pop();
+  previous.extend(next.items.slice(1));
+  return true;
 }
 
 /** local-part = dot-atom / quoted-string / obs-local-part */
@@ -1626,7 +1695,8 @@ export function parseMimeParameters(c: Cursor): MimeParameters {
       c.pos++;
     }
   }
-  params.interpret = interpretParams;
+  // Interpreted on first use, outside the parse: defects made then must not capture stacks either.
+  params.interpret = (tokens) => withoutStacks(() => interpretParams(tokens));
   return params;
 }
 
@@ -1645,29 +1715,47 @@ function findMimeParameters(tokens: TokenList, c: Cursor): void {
   tokens.push(parseMimeParameters(c));
 }
 
-/** Python's `unquote_to_bytes`: %XX escapes become bytes, other characters their UTF-8. */
+/**
+ * Python's `unquote_to_bytes`: %XX escapes become bytes, other characters their UTF-8.
+ * One pass, no per-character allocation: a value of many megabytes decodes in linear time.
+ */
 function percentDecode(text: string): Uint8Array {
-  const out: number[] = [];
-  const utf8 = new TextEncoder();
+  const out = new Uint8Array(text.length * 3);
+  let n = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === "%" && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
-      out.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+    const code = text.charCodeAt(i);
+    if (code === 0x25 && i + 2 < text.length && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
+      out[n++] = Number.parseInt(text.slice(i + 1, i + 3), 16);
       i += 2;
+    } else if (code < 0x80) {
+      out[n++] = code;
     } else {
       const cp = text.codePointAt(i)!;
-      const s = String.fromCodePoint(cp);
-      for (const byte of utf8.encode(s)) out.push(byte);
-      i += s.length - 1;
+      const bytes = Buffer.from(String.fromCodePoint(cp), "utf8");
+      out.set(bytes, n);
+      n += bytes.length;
+      if (cp > 0xffff) i++;
     }
   }
-  return Uint8Array.from(out);
+  return out.subarray(0, n);
+}
+
+function isHex(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+}
+
+/** Octets of an RFC 2231 value decoded in `charset`; ASCII (U+FFFD for the rest) when the charset is unknown. */
+function decodeExtendedValue(bytes: Uint8Array, charset: string): { text: string; undecodable: boolean } {
+  return isKnownCharset(charset) ? decodeCharset(bytes, charset) : decodeAscii(bytes);
 }
 
 /**
  * The decoded parameters, in order of first appearance (Python's `MimeParameters.params`):
- * RFC 2231 sections joined in number order, extended values %-decoded in their charset,
- * duplicates ignored with a defect on the duplicate.
+ * RFC 2231 sections joined in number order, duplicates ignored with a defect on the
+ * duplicate. The octets of consecutive extended (`*N*`) sections are joined before they
+ * are decoded in the charset, so that a character split between two sections survives
+ * (Python decodes each section alone, with surrogate escapes that its header classes
+ * later put back together; the raw tokens keep the broken halves).
  */
 function interpretParams(tokens: MimeParameters): Array<[string, string]> {
   const byName = new Map<string, Array<[number, Parameter]>>();
@@ -1689,6 +1777,15 @@ function interpretParams(tokens: MimeParameters): Array<[string, string]> {
       parts = parts.slice(0, 1);
     }
     const valueParts: string[] = [];
+    // A run of extended sections: their octets, and the section that gets a decoding defect.
+    let run: { octets: Uint8Array[]; first: Parameter } | undefined;
+    const endRun = (): void => {
+      if (!run) return;
+      const decoded = decodeExtendedValue(Buffer.concat(run.octets), charset);
+      if (decoded.undecodable) run.first.defects.push(new UndecodableBytesDefect());
+      valueParts.push(decoded.text);
+      run = undefined;
+    };
     let i = 0;
     for (const [sectionNumber, param] of parts) {
       if (sectionNumber !== i) {
@@ -1699,21 +1796,15 @@ function interpretParams(tokens: MimeParameters): Array<[string, string]> {
         param.defects.push(new InvalidHeaderDefect("inconsistent RFC2231 parameter numbering"));
       }
       i++;
-      let value = param.paramValue;
       if (param.extended) {
-        const bytes = percentDecode(value);
-        if (isKnownCharset(charset)) {
-          const decoded = decodeCharset(bytes, charset);
-          value = decoded.text;
-          if (decoded.undecodable) param.defects.push(new UndecodableBytesDefect());
-        } else {
-          const decoded = decodeAscii(bytes);
-          value = decoded.text;
-          if (decoded.undecodable) param.defects.push(new UndecodableBytesDefect());
-        }
+        run ??= { octets: [], first: param };
+        run.octets.push(percentDecode(param.paramValue));
+      } else {
+        endRun();
+        valueParts.push(param.paramValue);
       }
-      valueParts.push(value);
     }
+    endRun();
     out.push([name, valueParts.join("")]);
   }
   return out;

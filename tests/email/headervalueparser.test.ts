@@ -16,6 +16,7 @@ import {
   parseMessageId,
   MAX_COMMENT_DEPTH,
 } from "../../src/email/headervalueparser.js";
+import { policy } from "../../src/email/policy.js";
 
 /** Runs a python3 script with JSON on stdin and returns its JSON stdout. */
 function python<T>(script: string, input: unknown): T {
@@ -294,6 +295,91 @@ describe("header value parsing against Python 3.11", () => {
 
   it("only lists as Python crashes values that are malformed", () => {
     for (const value of PYTHON_RAISES) expect(["Bob <", "bob@", "Bob <bob@", "<", "a@"]).not.toContain(value.trim() + "x");
+  });
+});
+
+/**
+ * A character split between two RFC 2231 sections or two adjacent encoded words (RFC
+ * 2047 section 5 forbids the latter, RFC 2231 does not say; mailers do both). Python
+ * reads the text right through its surrogate escapes, except in display names, and
+ * reports the halves as undecodable; mailport decodes the octets together.
+ */
+describe("characters split between sections and between encoded words", () => {
+  const registry = new HeaderRegistry();
+  // [header, value, the decoded text]; Python gets the text too for UTF-8 (its surrogate
+  // escapes are put back together as UTF-8) but not for other charsets.
+  const PARAMS: Array<[string, string, string]> = [
+    ["Content-Disposition", "attachment; filename*0*=utf-8''%E6%97; filename*1*=%A5%E6%9C%AC.txt", "日本.txt"],
+    ["Content-Type", "text/plain; name*0*=utf-8''%E2%82; name*1*=%AC; name*2=.txt", "€.txt"],
+    ["Content-Type", "text/plain; name*1*=%AC%20rates; name*0*=utf-8''%E2%82", "€ rates"],
+    ["Content-Type", "text/plain; name*0*=shift_jis''%93; name*1*=%FA%96%7B", "日本"],
+  ];
+  const WORDS: Array<[string, string]> = [
+    ["=?utf-8?q?caf=C3?= =?utf-8?q?=A9?=", "café"],
+    ["=?utf-8?Q?=E2=82?= =?utf-8?Q?=AC?=", "€"],
+    ["=?utf-8?q?=E2?= =?utf-8?q?=82?=\t=?utf-8?q?=AC?= rates", "€ rates"],
+    ["=?utf-8?b?5pel5g==?= =?utf-8?b?nKw=?=", "日本"],
+    ["=?utf-8?q?caf=C3?==?utf-8?q?=A9?=", "café"],
+    ["=?shift_jis?b?kw==?= =?shift_jis?b?+pZ7?=", "日本"],
+  ];
+  const expected = python<{ params: Array<Record<string, string>>; words: string[] }>(
+    `
+import json, sys
+from email import policy
+cases = json.load(sys.stdin)
+print(json.dumps({
+    "params": [dict(policy.default.header_factory(n, v).params) for n, v, _ in cases["params"]],
+    "words": [str(policy.default.header_factory("Subject", v)) for v, _ in cases["words"]],
+}))
+`,
+    { params: PARAMS, words: WORDS },
+  );
+  const utf8 = (value: string): boolean => /utf-8/.test(value);
+
+  it.each(PARAMS.map((p, i) => [p[1], i] as const))("decodes %s, without defects", (_value, i) => {
+    const [name, value, text] = PARAMS[i]!;
+    const header = registry.create(name, value) as ContentTypeHeader;
+    expect(Object.values(header.params)).toEqual([text]);
+    expect(header.defects).toEqual([]);
+    if (utf8(value)) expect({ ...header.params }).toEqual(expected.params[i]);
+    else expect(Object.values(expected.params[i]!)[0]).toContain("\ufffd");
+  });
+
+  it.each(WORDS.map((w, i) => [w[0], i] as const))("decodes Subject: %s, without UndecodableBytesDefect", (_value, i) => {
+    const [value, text] = WORDS[i]!;
+    const header = registry.create("Subject", value);
+    expect(String(header)).toBe(text);
+    expect(header.defects.map((d) => d.name)).not.toContain("UndecodableBytesDefect");
+    if (utf8(value)) expect(String(header)).toBe(expected.words[i]);
+    else expect(expected.words[i]).toContain("\ufffd");
+  });
+
+  it.each(WORDS.map((w, i) => [w[0], i] as const))("decodes the display name %s as one text", (_value, i) => {
+    // Python's display name keeps the white space between the words and the undecodable halves.
+    const [value, text] = WORDS[i]!;
+    const header = registry.create("To", `${value} <a@example.com>`) as AddressHeader;
+    expect(header.addresses[0]?.displayName).toBe(text);
+    expect(header.defects.map((d) => d.name)).not.toContain("UndecodableBytesDefect");
+  });
+
+  it("still reports octets that no adjacent word completes", () => {
+    const header = registry.create("Subject", "=?utf-8?q?caf=C3?= =?iso-8859-1?q?=A9?= =?utf-8?q?=E2=82?=");
+    expect(String(header)).toBe("caf\ufffd\u00a9\ufffd");
+    expect(header.defects.map((d) => d.name)).toContain("UndecodableBytesDefect");
+  });
+
+  it("writes a refolded split character once, in one encoded word", () => {
+    const long = "x".repeat(70);
+    const header = registry.create("Subject", `=?utf-8?q?${long}caf=C3?= =?utf-8?q?=A9?= end`);
+    const folded = header.fold({ policy: policy.default });
+    expect(String(registry.create("Subject", folded.slice("Subject: ".length).replace(/\n\s*/g, " ").trim()))).toBe(`${long}café end`);
+  });
+
+  it("writes a refolded split RFC 2231 value as the decoded text", () => {
+    const header = registry.create("Content-Disposition", PARAMS[0]![1]) as ContentDispositionHeader;
+    const folded = header.fold({ policy: policy.default.clone({ maxLineLength: 40 }) });
+    const again = registry.create("Content-Disposition", folded.slice("Content-Disposition: ".length).replace(/\n\s*/g, " ").trim());
+    expect((again as ContentDispositionHeader).params["filename"]).toBe("日本.txt");
   });
 });
 
