@@ -133,6 +133,39 @@ export class ValueTerminal extends Terminal {
   }
 }
 
+/**
+ * Plain words and the blanks between them, read as one token where the grammar has an
+ * atom (with its white space) per word: a hostile local part of a million words would
+ * otherwise hold millions of tokens. Its text is the source; its value has each run of
+ * blanks as one space, as the atoms' values would (atext holds no blanks).
+ */
+export class WordRun extends ValueTerminal {
+  override get value(): string {
+    return collapseBlanks(this.text);
+  }
+}
+
+/** `text` with every run of spaces and tabs as one space (a loop: a global regex replace is slow on megabytes). */
+function collapseBlanks(text: string): string {
+  if (!/\t| {2}/.test(text)) return text;
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 0x20 && code !== 0x09) continue;
+    let end = i + 1;
+    while (text.charCodeAt(end) === 0x20 || text.charCodeAt(end) === 0x09) end++;
+    if (end - i > 1 || code === 0x09) {
+      parts.push(text.slice(start, i));
+      start = end;
+      parts.push(" ");
+    }
+    i = end - 1;
+  }
+  parts.push(text.slice(start));
+  return parts.join("");
+}
+
 /** A run of white space (or comment text); its value is one space. */
 export class WhiteSpaceTerminal extends Terminal {
   get value(): string {
@@ -200,7 +233,9 @@ export class TokenList {
   }
   /** Puts tokens before the first child. */
   prepend(...tokens: Token[]): void {
-    this.items.unshift(...tokens);
+    // A new array of the exact size (unshift would leave room for 16 more children:
+    // hostile values make millions of small lists).
+    this.items = [...tokens, ...this.items];
   }
 
   toString(): string {

@@ -76,6 +76,7 @@ import {
   ValueTerminal,
   WSP,
   WhiteSpaceTerminal,
+  WordRun,
   ATOM_ENDS,
   TOKEN_ENDS,
   ATTRIBUTE_ENDS,
@@ -170,7 +171,32 @@ function validateXtext(token: Terminal): void {
 
 /** Whether `ch` is white space as Python's `str.isspace` sees it. */
 export function isPySpace(ch: string): boolean {
-  return ch !== "" && PY_SPACE_CHAR.test(ch);
+  return ch !== "" && isPySpaceCode(ch.charCodeAt(0));
+}
+
+/** {@link isPySpace} by character code, for the loops that run once per character. */
+function isPySpaceCode(code: number): boolean {
+  if (code < 0x80) return (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x20);
+  return code === 0x85 || code === 0xa0 || (code >= 0x1680 && PY_SPACE_CHAR.test(String.fromCharCode(code)));
+}
+
+/**
+ * The ASCII characters of `chars` as a table indexed by character code: the per-character
+ * loops look characters up here rather than in the shared sets (which, imported from
+ * another module, also cost a property read each under some loaders).
+ */
+function asciiTable(chars: ReadonlySet<string>): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const ch of chars) if (ch.charCodeAt(0) < 128) table[ch.charCodeAt(0)] = 1;
+  return table;
+}
+const ATOM_END = asciiTable(ATOM_ENDS);
+const SPECIAL = asciiTable(SPECIALS);
+const PHRASE_END = asciiTable(PHRASE_ENDS);
+
+/** Whether the character at `i` of `s` is one of the table's (false past the end and for non-ASCII). */
+function isIn(table: Uint8Array, s: string, i: number): boolean {
+  return table[s.charCodeAt(i)] === 1;
 }
 
 /**
@@ -206,7 +232,7 @@ function getPtextToEndchars(c: Cursor, endchars: string): { text: string; hadQp:
 /** FWS: white space (as Python, any leading white space of its `str.lstrip`). */
 export function getFws(c: Cursor): WhiteSpaceTerminal {
   const start = c.pos;
-  while (!c.eof && isPySpace(c.peek())) c.pos++;
+  skipFws(c);
   return new WhiteSpaceTerminal(c.text.slice(start, c.pos), "fws");
 }
 
@@ -444,7 +470,7 @@ function getQcontent(c: Cursor): ValueTerminal {
 function getAtext(c: Cursor): ValueTerminal {
   const s = c.text;
   let i = c.pos;
-  while (i < s.length && !ATOM_ENDS.has(s[i]!)) i++;
+  while (i < s.length && !isIn(ATOM_END, s, i)) i++;
   if (i === c.pos) throw new HeaderParseError(`expected atext but found '${c.snippet()}'`);
   const atext = new ValueTerminal(s.slice(c.pos, i), "atext");
   c.pos = i;
@@ -512,6 +538,8 @@ export function getComment(c: Cursor): Comment {
     const ch = at(c);
     if (ch === ")" && tooDeep === 0) {
       c.pos++;
+      // Closed: its children at their exact size (see TokenList.prepend).
+      current.items = [...current.items];
       stack.pop();
     } else if (WSP.has(ch)) {
       current.push(getFws(c));
@@ -534,30 +562,31 @@ export function getComment(c: Cursor): Comment {
 
 /** CFWS = (1*([FWS] comment) [FWS]) / FWS */
 export function getCfws(c: Cursor): CFWSList {
-  const cfws = new CFWSList();
+  // Children are gathered first so that the list is made at its exact size (see TokenList.prepend).
+  const items: Token[] = [];
   while (!c.eof && CFWS_LEADER.has(at(c))) {
-    cfws.push(WSP.has(at(c)) ? getFws(c) : getComment(c));
+    items.push(WSP.has(at(c)) ? getFws(c) : getComment(c));
   }
-  return cfws;
+  return new CFWSList(items);
 }
 
 /** quoted-string = [CFWS] bare-quoted-string [CFWS] */
 export function getQuotedString(c: Cursor): QuotedString {
-  const qs = new QuotedString();
-  if (CFWS_LEADER.has(at(c))) qs.push(getCfws(c));
-  qs.push(getBareQuotedString(c));
-  if (CFWS_LEADER.has(at(c))) qs.push(getCfws(c));
-  return qs;
+  const items: Token[] = [];
+  if (CFWS_LEADER.has(at(c))) items.push(getCfws(c));
+  items.push(getBareQuotedString(c));
+  if (CFWS_LEADER.has(at(c))) items.push(getCfws(c));
+  return new QuotedString(items);
 }
 
 /** atom = [CFWS] 1*atext [CFWS]; the atext may be an encoded word. */
 export function getAtom(c: Cursor): Atom {
-  const atom = new Atom();
-  if (CFWS_LEADER.has(at(c))) atom.push(getCfws(c));
+  const items: Token[] = [];
+  if (CFWS_LEADER.has(at(c))) items.push(getCfws(c));
   if (!c.eof && ATOM_ENDS.has(at(c))) throw new HeaderParseError(`expected atom but found '${c.snippet()}'`);
-  atom.push(encodedWordOr(c, getAtext));
-  if (CFWS_LEADER.has(at(c))) atom.push(getCfws(c));
-  return atom;
+  items.push(encodedWordOr(c, getAtext));
+  if (CFWS_LEADER.has(at(c))) items.push(getCfws(c));
+  return new Atom(items);
 }
 
 function encodedWordOr(c: Cursor, fallback: (c: Cursor) => Token): Token {
@@ -629,34 +658,47 @@ export function getWord(c: Cursor): Token {
   return token;
 }
 
-/** phrase = 1*word / obs-phrase */
+/** phrase = 1*word / obs-phrase; past {@link WORD_RUNS_AFTER} tokens, runs of plain words become one {@link WordRun}. */
 export function getPhrase(c: Cursor): Phrase {
   const phrase = new Phrase();
+  const items: Token[] = [];
+  const once = new Set<string>();
+  const obsolete = (message: string): void => {
+    if (once.has(message)) return;
+    once.add(message);
+    phrase.defects.push(new ObsoleteHeaderDefect(message));
+  };
+  const runs = new WordRuns(c.text);
   try {
-    phrase.push(getWord(c));
+    items.push(getWord(c));
   } catch (err) {
     if (!(err instanceof HeaderParseError)) throw err;
     phrase.defects.push(new InvalidHeaderDefect("phrase does not start with word"));
   }
   while (!c.eof && !PHRASE_ENDS.has(at(c))) {
+    if (runs.extend(c) > 0) continue;
+    runs.finish();
     if (at(c) === ".") {
-      phrase.push(dotToken());
-      phrase.defects.push(new ObsoleteHeaderDefect("period in 'phrase'"));
+      items.push(dotToken());
+      obsolete("period in 'phrase'");
       c.pos++;
       continue;
     }
     let token: Token;
     try {
       token = getWord(c);
-      if (joinAdjacentEncodedWords(phrase.at(-1), token)) continue;
+      if (joinAdjacentEncodedWords(items.at(-1), token)) continue;
     } catch (err) {
       if (!(err instanceof HeaderParseError)) throw err;
       if (!CFWS_LEADER.has(at(c))) throw err;
       token = getCfws(c);
-      phrase.defects.push(new ObsoleteHeaderDefect("comment found without atom"));
+      obsolete("comment found without atom");
     }
-    phrase.push(token);
+    items.push(token);
+    if (items.length >= WORD_RUNS_AFTER) runs.start(token, c);
   }
+  runs.finish();
+  phrase.items = [...items]; // at its exact size
   return phrase;
 }
 
@@ -687,6 +729,130 @@ function joinAdjacentEncodedWords(previous: Token | undefined, next: Token): boo
   if (previous.at(-1) !== ew) previous.items.pop();
   previous.extend(next.items.slice(1));
   return true;
+}
+
+// ------------------------------------------------------------------ look-ahead
+
+/*
+ * An address is a group (display-name ":"), a name-addr (display-name "<") or an
+ * addr-spec; Python tries each in turn, reading the display name twice before it gets
+ * to an addr-spec, which a hostile value of a million words makes slow. These scanners
+ * find where getPhrase would stop without building anything, so that only the rule
+ * that can succeed is tried. They mirror the readers below character for character.
+ */
+
+/** Skips what getFws reads. */
+function skipFws(c: Cursor): void {
+  const s = c.text;
+  let i = c.pos;
+  while (i < s.length && isPySpaceCode(s.charCodeAt(i))) i++;
+  c.pos = i;
+}
+
+/** Skips what getPtextToEndchars reads: up to space, tab or an unescaped character of `endchars`. */
+function skipPtext(c: Cursor, endchars: string): void {
+  const s = c.text;
+  let i = c.pos;
+  while (i < s.length) {
+    const ch = s[i]!;
+    if (ch === " " || ch === "\t") break;
+    if (ch === "\\") {
+      i++;
+      if (i < s.length && s[i] !== " " && s[i] !== "\t") i++;
+      continue;
+    }
+    if (endchars.includes(ch)) break;
+    i++;
+  }
+  c.pos = i;
+}
+
+/** Skips what getComment reads (the cursor is at "("). */
+function skipComment(c: Cursor): void {
+  let depth = 0;
+  do {
+    if (c.eof) return;
+    const ch = c.peek();
+    if (ch === "(" || ch === ")") {
+      depth += ch === "(" ? 1 : -1;
+      c.pos++;
+    } else if (WSP.has(ch)) skipFws(c);
+    else skipPtext(c, "()");
+  } while (depth > 0);
+}
+
+/** Skips what getCfws reads. */
+function skipCfws(c: Cursor): void {
+  for (;;) {
+    const code = c.text.charCodeAt(c.pos);
+    if (code === 0x20 || code === 0x09) skipFws(c);
+    else if (code === 0x28) skipComment(c);
+    else return;
+  }
+}
+
+/** Skips an encoded word as getEncodedWord reads it; false (cursor unmoved) when it would fail. */
+function skipEncodedWord(c: Cursor): boolean {
+  const start = c.pos;
+  try {
+    getEncodedWord(c);
+    return true;
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    c.pos = start;
+    return false;
+  }
+}
+
+/** Skips what getBareQuotedString reads (the cursor is at the opening quote). */
+function skipBareQuotedString(c: Cursor): void {
+  c.pos++;
+  while (!c.eof && c.peek() !== '"') {
+    if (WSP.has(c.peek())) skipFws(c);
+    else if (!(c.startsWith("=?") && skipEncodedWord(c))) skipPtext(c, '"');
+  }
+  if (!c.eof) c.pos++;
+}
+
+/** Skips what getWord reads; false (cursor unmoved) where getWord would throw. */
+function skipWord(c: Cursor): boolean {
+  const start = c.pos;
+  skipCfws(c);
+  if (c.eof || (isIn(SPECIAL, c.text, c.pos) && c.peek() !== '"')) {
+    c.pos = start;
+    return false;
+  }
+  if (c.peek() === '"') skipBareQuotedString(c);
+  else if (!(c.startsWith("=?") && skipEncodedWord(c))) {
+    const s = c.text;
+    let i = c.pos;
+    while (i < s.length && !isIn(ATOM_END, s, i)) i++;
+    c.pos = i;
+  }
+  skipCfws(c);
+  return true;
+}
+
+/**
+ * The character at which {@link getPhrase} would stop reading, `""` at the end of the
+ * value, without moving the cursor. (getPhrase cannot fail: a word that cannot be read
+ * is either a PHRASE_ENDS character, which ends it, or CFWS, which it reads as such.)
+ */
+function phraseStop(c: Cursor): string {
+  const start = c.pos;
+  skipPhrase(c);
+  const stop = c.peek();
+  c.pos = start;
+  return stop;
+}
+
+/** Skips what getPhrase reads. */
+function skipPhrase(c: Cursor): void {
+  skipWord(c);
+  while (!c.eof && !isIn(PHRASE_END, c.text, c.pos)) {
+    if (c.peek() === ".") c.pos++;
+    else if (!skipWord(c)) skipCfws(c);
+  }
 }
 
 /** local-part = dot-atom / quoted-string / obs-local-part */
@@ -748,28 +914,150 @@ function reparseAsObsLocalPart(c: Cursor, canonical: string, begin: number): Obs
   return obs;
 }
 
-/** obs-local-part = word *("." word) */
+/**
+ * How many tokens a local part or phrase holds before plain words are gathered into
+ * {@link WordRun}s. No mail has local parts or display names this long, so the folder
+ * still finds a token per word in real headers; hostile ones stay small in memory.
+ */
+const WORD_RUNS_AFTER = 500;
+
+/** The parts of an atom of plain text: [blanks] atext [blanks], or undefined when it is not one. */
+function plainAtom(token: Token): { leader?: CFWSList; text: ValueTerminal; trailer?: CFWSList } | undefined {
+  if (!(token instanceof Atom)) return undefined;
+  const items = token.items;
+  let i = 0;
+  const leader = items[0] instanceof CFWSList && isBlanks(items[0]) ? (items[i++] as CFWSList) : undefined;
+  const text = items[i++];
+  if (!(text instanceof ValueTerminal) || text.tokenType !== "atext") return undefined;
+  const trailer = items[i];
+  if (trailer !== undefined && !(trailer instanceof CFWSList && isBlanks(trailer))) return undefined;
+  if (i + (trailer ? 1 : 0) !== items.length) return undefined;
+  return { leader, text, trailer: trailer as CFWSList | undefined };
+}
+
+/** Whether a CFWS token is spaces and tabs only. */
+function isBlanks(cfws: CFWSList): boolean {
+  const only = cfws.items[0];
+  return cfws.items.length === 1 && only instanceof WhiteSpaceTerminal && /^[ \t]+$/.test(only.text);
+}
+
+/** Whether getAtext takes this character without a defect (no control character, no lone surrogate). */
+function isPlainAtext(code: number): boolean {
+  if (code < 0x80) return code > 0x20 && code !== 0x7f && ATOM_END[code] !== 1;
+  return code < 0xd800 || code > 0xdfff;
+}
+
+/**
+ * Gathers the plain words (atext and the blanks after it) that follow a plain atom of a
+ * local part or phrase into that atom, as one {@link WordRun}, reading them straight
+ * from the text: no token is made per word. Anything else (an encoded word, a quoted
+ * string, a comment, a character that makes a defect) is left to the caller's reader.
+ */
+class WordRuns {
+  private atom: Atom | undefined;
+  private leader: CFWSList | undefined;
+  private defects: MessageDefect[] = [];
+  private textStart = 0;
+  private textEnd = 0;
+  private trailerEnd = 0;
+  private grown = false;
+
+  /** Starts a run on `token`, just read (the cursor right after it), if it is a plain atom ending in blanks. */
+  start(token: Token, c: Cursor): void {
+    this.finish();
+    const plain = plainAtom(token);
+    if (!plain?.trailer) return;
+    this.atom = token as Atom;
+    this.leader = plain.leader;
+    this.defects = plain.text.allDefects;
+    this.trailerEnd = c.pos;
+    this.textEnd = c.pos - plain.trailer.toString().length;
+    this.textStart = this.textEnd - plain.text.text.length;
+  }
+
+  /** Reads the plain words at the cursor into the run; returns how many. */
+  extend(c: Cursor): number {
+    if (!this.atom || this.trailerEnd === this.textEnd || c.pos !== this.trailerEnd) return 0;
+    const s = c.text;
+    let words = 0;
+    for (;;) {
+      const start = c.pos;
+      if (s.startsWith("=?", start)) break;
+      let i = start;
+      while (i < s.length && isPlainAtext(s.charCodeAt(i))) i++;
+      if (i === start || (i < s.length && !isIn(ATOM_END, s, i))) break;
+      let j = i;
+      while (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09) j++;
+      // Other white space or a comment after the blanks would be part of the atom's CFWS.
+      if (j > i && j < s.length && (isPySpaceCode(s.charCodeAt(j)) || s[j] === "(")) break;
+      this.textEnd = i;
+      this.trailerEnd = j;
+      this.grown = true;
+      c.pos = j;
+      words++;
+      if (j === i) break; // no blanks after the word: the run ends with it
+    }
+    return words;
+  }
+
+  /** Writes the words read into the run's atom, and ends the run. */
+  finish(): void {
+    const atom = this.atom;
+    if (!atom) return;
+    this.atom = undefined;
+    if (!this.grown) return;
+    this.grown = false;
+    // The Cursor's text is the source: the run is a slice of it, not a copy.
+    const text = new WordRun(this.cursorText.slice(this.textStart, this.textEnd), "atext");
+    for (const defect of this.defects) text.defects.push(defect);
+    const items: Token[] = this.leader ? [this.leader, text] : [text];
+    if (this.trailerEnd > this.textEnd) {
+      items.push(new CFWSList([new WhiteSpaceTerminal(this.cursorText.slice(this.textEnd, this.trailerEnd), "fws")]));
+    }
+    atom.items = items;
+  }
+
+  constructor(private readonly cursorText: string) {}
+}
+
+/** obs-local-part = word *("." word); runs of plain words become one {@link WordRun}. */
 export function getObsLocalPart(c: Cursor): ObsLocalPart {
   const obs = new ObsLocalPart();
+  // Each kind of defect is reported once per local part (Python reports every
+  // occurrence: a million of them for a million words).
+  const found = new Set<string>();
+  const defect = (message: string): void => {
+    if (found.has(message)) return;
+    found.add(message);
+    obs.defects.push(new InvalidHeaderDefect(message));
+  };
   let lastNonWsWasDot = false;
+  const runs = new WordRuns(c.text);
   while (!c.eof && (at(c) === "\\" || !PHRASE_ENDS.has(at(c)))) {
+    if (runs.extend(c) > 0) {
+      defect("missing '.' between words");
+      continue;
+    }
+    runs.finish();
     if (at(c) === ".") {
-      if (lastNonWsWasDot) obs.defects.push(new InvalidHeaderDefect("invalid repeated '.'"));
-      obs.push(dotToken());
+      // A run of dots is one token.
+      const start = c.pos;
+      while (at(c) === ".") c.pos++;
+      if (lastNonWsWasDot || c.pos - start > 1) defect("invalid repeated '.'");
+      obs.push(new ValueTerminal(c.text.slice(start, c.pos), "dot"));
       lastNonWsWasDot = true;
-      c.pos++;
       continue;
     }
     if (at(c) === "\\") {
-      obs.push(new ValueTerminal("\\", "misplaced-special"));
-      c.pos++;
-      obs.defects.push(new InvalidHeaderDefect("'\\' character outside of quoted-string/ccontent"));
+      // So is a run of backslashes.
+      const start = c.pos;
+      while (at(c) === "\\") c.pos++;
+      obs.push(new ValueTerminal(c.text.slice(start, c.pos), "misplaced-special"));
+      defect("'\\' character outside of quoted-string/ccontent");
       lastNonWsWasDot = false;
       continue;
     }
-    if (obs.length > 0 && obs.at(-1)!.tokenType !== "dot") {
-      obs.defects.push(new InvalidHeaderDefect("missing '.' between words"));
-    }
+    if (obs.length > 0 && obs.at(-1)!.tokenType !== "dot") defect("missing '.' between words");
     let token: Token;
     try {
       token = getWord(c);
@@ -780,7 +1068,9 @@ export function getObsLocalPart(c: Cursor): ObsLocalPart {
       token = getCfws(c);
     }
     obs.push(token);
+    if (obs.length >= WORD_RUNS_AFTER) runs.start(token, c);
   }
+  runs.finish();
   const first = obs.at(0);
   const last = obs.at(-1);
   if (first?.tokenType === "dot" || (first?.tokenType === "cfws" && obs.at(1)?.tokenType === "dot")) {
@@ -1019,11 +1309,16 @@ export function getNameAddr(c: Cursor): NameAddr {
   return nameAddr;
 }
 
-/** mailbox = name-addr / addr-spec */
-export function getMailbox(c: Cursor): Mailbox {
+/**
+ * mailbox = name-addr / addr-spec
+ * @param stop - where a phrase read at the cursor stops ({@link phraseStop}), if known:
+ *   a name-addr is only tried when it is "<".
+ */
+export function getMailbox(c: Cursor, stop: string = phraseStop(c)): Mailbox {
   const mailbox = new Mailbox();
   let token: TokenList;
   try {
+    if (stop !== "<") throw new HeaderParseError("not a name-addr: no '<' after the display name");
     token = getNameAddr(c);
   } catch (err) {
     if (!(err instanceof HeaderParseError)) throw err;
@@ -1042,15 +1337,36 @@ export function getMailbox(c: Cursor): Mailbox {
 /** Everything up to a character of `endchars`, as an invalid mailbox. */
 function getInvalidMailbox(c: Cursor, endchars: string): InvalidMailbox {
   const invalid = new InvalidMailbox();
+  readInvalidText(c, invalid, endchars);
+  return invalid;
+}
+
+/**
+ * Reads text that fits no rule, up to a character of `endchars` outside quotes and
+ * comments, into `into`: phrases and misplaced specials (Python's error recovery).
+ * Past {@link WORD_RUNS_AFTER} tokens the rest is kept as one `invalid-text` terminal
+ * of source text (not looked into for defects), so that a hostile value does not
+ * become millions of tokens.
+ */
+function readInvalidText(c: Cursor, into: TokenList, endchars: string): void {
+  let count = 0;
   while (!c.eof && !endchars.includes(at(c))) {
+    if (count++ === WORD_RUNS_AFTER) {
+      const start = c.pos;
+      while (!c.eof && !endchars.includes(at(c))) {
+        if (PHRASE_ENDS.has(at(c))) c.pos++;
+        else skipPhrase(c);
+      }
+      into.push(new ValueTerminal(c.text.slice(start, c.pos), "invalid-text"));
+      return;
+    }
     if (PHRASE_ENDS.has(at(c))) {
-      invalid.push(new ValueTerminal(at(c), "misplaced-special"));
+      into.push(new ValueTerminal(at(c), "misplaced-special"));
       c.pos++;
     } else {
-      invalid.push(getPhrase(c));
+      into.push(getPhrase(c));
     }
   }
-  return invalid;
 }
 
 /** mailbox-list = (mailbox *("," mailbox)) / obs-mbox-list, up to ';' or the end. */
@@ -1165,12 +1481,15 @@ export function getGroup(c: Cursor): GroupToken {
 export function getAddress(c: Cursor): AddressToken {
   const address = new AddressToken();
   let token: TokenList;
+  // A group and a name-addr both start with a display name: look once at what ends it.
+  const stop = phraseStop(c);
   try {
+    if (stop !== ":") throw new HeaderParseError("not a group: no ':' after the display name");
     token = getGroup(c);
   } catch (err) {
     if (!(err instanceof HeaderParseError)) throw err;
     try {
-      token = getMailbox(c);
+      token = getMailbox(c, stop);
     } catch (err2) {
       if (!(err2 instanceof HeaderParseError)) throw err2;
       throw new HeaderParseError(`expected address but found '${c.snippet()}'`);
@@ -1420,14 +1739,7 @@ const getExtendedAttrtext = (c: Cursor): ValueTerminal =>
 
 function getInvalidParameter(c: Cursor): InvalidParameter {
   const invalid = new InvalidParameter();
-  while (!c.eof && at(c) !== ";") {
-    if (PHRASE_ENDS.has(at(c))) {
-      invalid.push(new ValueTerminal(at(c), "misplaced-special"));
-      c.pos++;
-    } else {
-      invalid.push(getPhrase(c));
-    }
-  }
+  readInvalidText(c, invalid, ";");
   return invalid;
 }
 
@@ -1701,14 +2013,7 @@ export function parseMimeParameters(c: Cursor): MimeParameters {
 }
 
 function findMimeParameters(tokens: TokenList, c: Cursor): void {
-  while (!c.eof && at(c) !== ";") {
-    if (PHRASE_ENDS.has(at(c))) {
-      tokens.push(new ValueTerminal(at(c), "misplaced-special"));
-      c.pos++;
-    } else {
-      tokens.push(getPhrase(c));
-    }
-  }
+  readInvalidText(c, tokens, ";");
   if (c.eof) return;
   tokens.push(new ValueTerminal(";", "parameter-separator"));
   c.pos++;
@@ -1923,14 +2228,9 @@ function parseContentTransferEncodingHeaderNow(value: string): ContentTransferEn
     if (!(err instanceof HeaderParseError)) throw err;
     cte.defects.push(new InvalidHeaderDefect(`Expected content transfer encoding but found ${JSON.stringify(c.rest())}`));
   }
-  while (!c.eof) {
+  if (!c.eof) {
     cte.defects.push(new InvalidHeaderDefect("Extra text after content transfer encoding"));
-    if (PHRASE_ENDS.has(at(c))) {
-      cte.push(new ValueTerminal(at(c), "misplaced-special"));
-      c.pos++;
-    } else {
-      cte.push(getPhrase(c));
-    }
+    readInvalidText(c, cte, "");
   }
   return cte;
 }

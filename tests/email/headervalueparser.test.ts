@@ -41,6 +41,8 @@ interface Summary {
   cte?: string;
   version?: [string | null, number | null, number | null];
   date?: [number, number | null] | null;
+  /** Python's defect messages (the oracle's side only). */
+  messages?: string[];
 }
 
 // Python's header objects, summarised. Unstructured headers report the defects of their
@@ -63,7 +65,8 @@ for name, value in json.load(sys.stdin):
         defects = parser.get_unstructured(value).all_defects
     # mailport has no CharsetError defect: an unknown charset is an InvalidHeaderDefect.
     names = [type(d).__name__ for d in defects]
-    r = {'str': clean(str(h)), 'defects': ['InvalidHeaderDefect' if n == 'CharsetError' else n for n in names]}
+    r = {'str': clean(str(h)), 'defects': ['InvalidHeaderDefect' if n == 'CharsetError' else n for n in names],
+         'messages': [str(d) for d in defects]}
     if isinstance(h, hr.AddressHeader):
         r['groups'] = [[g.display_name, [[a.display_name, a.username, a.domain] for a in g.addresses]] for g in h.groups]
     if isinstance(h, hr.ParameterizedMIMEHeader):
@@ -176,7 +179,34 @@ const ADDRESSES = [
   "   ",
   "a:b@example.com",
   "Bob: <bob@example.com>;",
+  "=?utf-8?q?a:b?= <x@example.com>",
+  "=?utf-8?q?a<b?= x@example.com",
+  '"quoted, with: <specials>" <x@example.com>',
+  '"=?utf-8?q?x"y?=" <x@example.com>',
+  "(comment with <angle> and :colon) x@example.com",
+  "(nested (comment: <a>) \\) here) Name: x@example.com;",
+  "Name \\: x@example.com",
+  "a.b. c. <x@example.com>",
+  "a . . b c d@example.com",
 ];
+
+/**
+ * Values where Python reports one defect again for every word, dot or backslash of a
+ * local part or phrase (a million times for a hostile value); mailport reports each
+ * kind once per local part or phrase. Compared with Python's list without the repeats.
+ */
+const REPEATS_ONCE = new Set(["just a name", "a.b. c. <x@example.com>", "a . . b c d@example.com"]);
+
+/** Python's defect names with repeats of the same defect (name and message) left out. */
+function withoutRepeats(names: readonly string[], messages: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((name, i) => {
+    const key = `${name}: ${messages[i]}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 const MIME = [
   ["Content-Type", 'text/plain; charset="utf-8"'],
@@ -273,7 +303,8 @@ describe("header value parsing against Python 3.11", () => {
   const expected = python<Summary[]>(ORACLE, CORPUS);
 
   for (const [i, [name, value]] of CORPUS.entries()) {
-    const py = expected[i]!;
+    const { messages, ...all } = expected[i]!;
+    const py = REPEATS_ONCE.has(value) ? { ...all, defects: withoutRepeats(all.defects!, messages!) } : all;
     it(`reads ${name}: ${JSON.stringify(value)} as Python does`, () => {
       const ours = summarise(registry, name, value);
       if (py.error) {
