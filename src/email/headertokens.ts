@@ -225,7 +225,10 @@ export class TokenList {
     return this.items.at(index);
   }
   push(...tokens: Token[]): void {
-    for (const token of tokens) this.items.push(token);
+    // A small list is made again at its exact size: an array grown by push keeps room
+    // for 16 more children, and a hostile value makes millions of small lists.
+    if (this.items.length < 8) this.items = this.items.concat(tokens);
+    else for (const token of tokens) this.items.push(token);
   }
   /** Appends every token of `tokens` (any number of them). */
   extend(tokens: readonly Token[]): void {
@@ -233,9 +236,7 @@ export class TokenList {
   }
   /** Puts tokens before the first child. */
   prepend(...tokens: Token[]): void {
-    // A new array of the exact size (unshift would leave room for 16 more children:
-    // hostile values make millions of small lists).
-    this.items = [...tokens, ...this.items];
+    this.items = tokens.concat(this.items); // at its exact size, as push
   }
 
   toString(): string {

@@ -484,16 +484,23 @@ export function getBareQuotedString(c: Cursor): BareQuotedString {
   const bqs = new BareQuotedString();
   c.pos++;
   if (at(c) === '"') bqs.push(getQcontent(c));
+  let ewDefect = false; // reported once (Python: once per encoded word)
   while (!c.eof && at(c) !== '"') {
     let token: Token;
-    if (WSP.has(at(c))) {
+    const plainEnd = bqs.length >= WORD_RUNS_AFTER ? plainQuotedTextEnd(c) : c.pos;
+    if (plainEnd > c.pos) {
+      // Past WORD_RUNS_AFTER tokens, plain text and blanks are one token (the same text).
+      token = new ValueTerminal(c.text.slice(c.pos, plainEnd), "ptext");
+      c.pos = plainEnd;
+    } else if (WSP.has(at(c))) {
       token = getFws(c);
     } else if (c.startsWith("=?")) {
       let validEw = false;
       const start = c.pos;
       try {
         token = getEncodedWord(c);
-        bqs.defects.push(new InvalidHeaderDefect("encoded word inside quoted string"));
+        if (!ewDefect) bqs.defects.push(new InvalidHeaderDefect("encoded word inside quoted string"));
+        ewDefect = true;
         validEw = true;
       } catch (err) {
         if (!(err instanceof HeaderParseError)) throw err;
@@ -520,6 +527,29 @@ export function getBareQuotedString(c: Cursor): BareQuotedString {
 }
 
 /**
+ * Where the run of plain quoted text at the cursor ends: printable characters (no
+ * quote, backslash or control character) and blanks, stopping at a token boundary
+ * before anything the reader treats otherwise (an encoded word, white space other
+ * than blanks), so that reading the run as one token gives the same text and defects.
+ */
+function plainQuotedTextEnd(c: Cursor): number {
+  const s = c.text;
+  let i = c.pos;
+  for (;;) {
+    if (s.startsWith("=?", i)) return i;
+    let code = s.charCodeAt(i);
+    while (code > 0x20 && code !== 0x7f && code !== 0x22 && code !== 0x5c && (code < 0xd800 || code > 0xdfff)) {
+      code = s.charCodeAt(++i);
+    }
+    if (code !== 0x20 && code !== 0x09) return i;
+    let j = i;
+    while (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09) j++;
+    if (isPySpaceCode(s.charCodeAt(j)) || s.startsWith("=?", j)) return i;
+    i = j;
+  }
+}
+
+/**
  * comment = "(" *([FWS] ccontent) [FWS] ")"; nested comments are read without
  * recursion, and nesting beyond {@link MAX_COMMENT_DEPTH} is kept as text.
  */
@@ -538,8 +568,6 @@ export function getComment(c: Cursor): Comment {
     const ch = at(c);
     if (ch === ")" && tooDeep === 0) {
       c.pos++;
-      // Closed: its children at their exact size (see TokenList.prepend).
-      current.items = [...current.items];
       stack.pop();
     } else if (WSP.has(ch)) {
       current.push(getFws(c));
@@ -562,31 +590,30 @@ export function getComment(c: Cursor): Comment {
 
 /** CFWS = (1*([FWS] comment) [FWS]) / FWS */
 export function getCfws(c: Cursor): CFWSList {
-  // Children are gathered first so that the list is made at its exact size (see TokenList.prepend).
-  const items: Token[] = [];
+  const cfws = new CFWSList();
   while (!c.eof && CFWS_LEADER.has(at(c))) {
-    items.push(WSP.has(at(c)) ? getFws(c) : getComment(c));
+    cfws.push(WSP.has(at(c)) ? getFws(c) : getComment(c));
   }
-  return new CFWSList(items);
+  return cfws;
 }
 
 /** quoted-string = [CFWS] bare-quoted-string [CFWS] */
 export function getQuotedString(c: Cursor): QuotedString {
-  const items: Token[] = [];
-  if (CFWS_LEADER.has(at(c))) items.push(getCfws(c));
-  items.push(getBareQuotedString(c));
-  if (CFWS_LEADER.has(at(c))) items.push(getCfws(c));
-  return new QuotedString(items);
+  const qs = new QuotedString();
+  if (CFWS_LEADER.has(at(c))) qs.push(getCfws(c));
+  qs.push(getBareQuotedString(c));
+  if (CFWS_LEADER.has(at(c))) qs.push(getCfws(c));
+  return qs;
 }
 
 /** atom = [CFWS] 1*atext [CFWS]; the atext may be an encoded word. */
 export function getAtom(c: Cursor): Atom {
-  const items: Token[] = [];
-  if (CFWS_LEADER.has(at(c))) items.push(getCfws(c));
+  const atom = new Atom();
+  if (CFWS_LEADER.has(at(c))) atom.push(getCfws(c));
   if (!c.eof && ATOM_ENDS.has(at(c))) throw new HeaderParseError(`expected atom but found '${c.snippet()}'`);
-  items.push(encodedWordOr(c, getAtext));
-  if (CFWS_LEADER.has(at(c))) items.push(getCfws(c));
-  return new Atom(items);
+  atom.push(encodedWordOr(c, getAtext));
+  if (CFWS_LEADER.has(at(c))) atom.push(getCfws(c));
+  return atom;
 }
 
 function encodedWordOr(c: Cursor, fallback: (c: Cursor) => Token): Token {
@@ -2091,14 +2118,21 @@ function interpretParams(tokens: MimeParameters): Array<[string, string]> {
       valueParts.push(decoded.text);
       run = undefined;
     };
+    // Reported once per parameter, on its first offending section (Python: on each).
+    const found = new Set<string>();
+    const defect = (param: Parameter, message: string): void => {
+      if (found.has(message)) return;
+      found.add(message);
+      param.defects.push(new InvalidHeaderDefect(message));
+    };
     let i = 0;
     for (const [sectionNumber, param] of parts) {
       if (sectionNumber !== i) {
         if (!param.extended) {
-          param.defects.push(new InvalidHeaderDefect("duplicate parameter name; duplicate ignored"));
+          defect(param, "duplicate parameter name; duplicate ignored");
           continue;
         }
-        param.defects.push(new InvalidHeaderDefect("inconsistent RFC2231 parameter numbering"));
+        defect(param, "inconsistent RFC2231 parameter numbering");
       }
       i++;
       if (param.extended) {

@@ -421,6 +421,18 @@ describe("what a parsed message holds", () => {
     expect((part.getPayload() as Message[])[0]!.get("subject")).toBe("inner");
   });
 
+  it("parses each header once, however often it is read, and never hands out a replaced one", () => {
+    const msg = messageFromString("Content-Type: text/plain; name*0*=utf-8''%E6%97; name*1*=%A5.txt\n\nx\n");
+    const first = msg.getHeader("content-type");
+    expect(msg.getHeader("content-type")).toBe(first);
+    expect([msg.getContentType(), msg.getFilename()]).toEqual(["text/plain", "日.txt"]);
+    msg.setParam("name", "other.txt");
+    expect(msg.getHeader("content-type")).not.toBe(first);
+    expect(msg.getFilename()).toBe("other.txt");
+    msg.set("Content-Type", "text/html");
+    expect(msg.getContentType()).toBe("text/html");
+  });
+
   it("writes back a multipart message with preamble, epilogue and CRLF line endings unchanged", () => {
     const data = octets(CASES["multipart with CRLF"]!);
     expect(latin1(messageFromBytes(data, { policy: policy.SMTP }).asBytes())).toBe(latin1(data));
