@@ -39,6 +39,7 @@ import {
 import { EmailMessage, Message } from "./message.js";
 import type { Compat32, EmailPolicy, Policy } from "./policy.js";
 import { RawHeaderValue } from "./rawheader.js";
+import { recordLayout } from "./sourcelayout.js";
 
 /**
  * How deep parts may nest before the parser stops descending: a part at this depth
@@ -89,6 +90,8 @@ function stripLeadingLineEnding(text: string): string {
  */
 interface BoundaryMatch {
   readonly end: boolean;
+  /** The blanks after the delimiter (RFC 2046 transport padding). */
+  readonly padding: string;
   readonly linesep: string;
 }
 
@@ -98,9 +101,12 @@ function matchBoundary(line: string, separator: string): BoundaryMatch | undefin
   let i = separator.length;
   const end = line.startsWith("--", i);
   if (end) i += 2;
+  const paddingStart = i;
   while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
   const rest = line.slice(i);
-  if (rest === "" || rest === "\n" || rest === "\r" || rest === "\r\n") return { end, linesep: rest };
+  if (rest === "" || rest === "\n" || rest === "\r" || rest === "\r\n") {
+    return { end, padding: line.slice(paddingStart, i), linesep: rest };
+  }
   return undefined;
 }
 
@@ -475,6 +481,8 @@ export class FeedParserCore {
     let linesep = "";
     let closeBoundarySeen = false;
     let closeLine = "";
+    let closePadding = "";
+    let parts = 0;
     for (;;) {
       let line = yield* this.nextLine();
       if (line === "") break;
@@ -487,6 +495,7 @@ export class FeedParserCore {
       if (mo.end) {
         closeBoundarySeen = true;
         closeLine = line;
+        closePadding = mo.padding;
         linesep = mo.linesep;
         break;
       }
@@ -500,6 +509,8 @@ export class FeedParserCore {
         this.input.unreadline(line);
         continue;
       }
+      if (mo.padding !== "") recordLayout(msg).delimiterPadding.set(parts, mo.padding);
+      parts++;
       // Consecutive delimiter lines make no empty parts (as Python reads RFC 2046's grammar).
       for (;;) {
         line = yield* this.nextLine();
@@ -516,8 +527,11 @@ export class FeedParserCore {
       const lastIsMultipart = last.ctype.startsWith("multipart/");
       if (lastIsMultipart) {
         const epilogue = last.epilogue;
-        if (epilogue === "") last.epilogue = undefined;
-        else if (epilogue !== undefined) last.epilogue = stripLineEnding(epilogue);
+        if (epilogue === "") {
+          // Nothing between its close delimiter and this one: the line break after it is this delimiter's.
+          last.epilogue = undefined;
+          recordLayout(last.msg).closeLineBreak = false;
+        } else if (epilogue !== undefined) last.epilogue = stripLineEnding(epilogue);
       }
       // Python leaves the line ending on a multipart kept as text, and writes it back twice.
       if (last.body !== undefined && (last.textBody || !lastIsMultipart)) {
@@ -543,6 +557,8 @@ export class FeedParserCore {
       this.defect(msg, new CloseBoundaryNotFoundDefect(`the close delimiter ${JSON.stringify(`${separator}--`)} was not found`));
       return;
     }
+    if (closePadding !== "") recordLayout(msg).closePadding = closePadding;
+    if (linesep === "") recordLayout(msg).closeLineBreak = false;
     // Everything after the close delimiter is the epilogue. When the delimiter line ended
     // with a line break, the epilogue is at least "" (written back as that line break).
     const epilogue: string[] = linesep ? [""] : [];
@@ -599,6 +615,16 @@ export class FeedParserCore {
    */
   private storeHeader(msg: Message, lines: readonly string[]): void {
     const [name, value] = this.policy.headerSourceParse(lines);
-    msg.setRaw(name, NON_ASCII.test(value) ? new RawHeaderValue(octets(value)) : value);
+    const stored = NON_ASCII.test(value) ? new RawHeaderValue(octets(value)) : value;
+    msg.setRaw(name, stored);
+    // The policy writes one space after the colon; remember anything else the source had
+    // (when the policy read the value as the default one does, after that white space).
+    const first = lines[0]!;
+    const afterColon = first.slice(first.indexOf(":") + 1);
+    const gap = /^[ \t]*/.exec(afterColon)![0];
+    if (gap !== " " && value === (afterColon.slice(gap.length) + lines.slice(1).join("")).replace(/[\r\n]+$/, "")) {
+      const gaps = recordLayout(msg).headerGaps;
+      gaps.set(stored, [...(gaps.get(stored) ?? []), { name, gap }]);
+    }
   }
 }
