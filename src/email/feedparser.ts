@@ -12,7 +12,9 @@
  *   a RecursionError somewhere past 250 levels; here a 10,000-deep attempt parses.
  * - Every defect goes through `policy.handleDefect`, so `policy.strict` throws the first
  *   one. Python appends `MisplacedEnvelopeHeaderDefect` and the "missing header name"
- *   `InvalidHeaderDefect` directly, so that its strict policy lets them pass.
+ *   `InvalidHeaderDefect` directly, so that its strict policy lets them pass; and it never
+ *   raises the defects of header values. Under raiseOnDefect, headers are parsed as they
+ *   are read, and the first defect of a header value is thrown too.
  * - Time is linear in the input: boundary lines are recognised with one lookup in a
  *   table of the active boundaries, not by trying every enclosing boundary in turn.
  *
@@ -36,7 +38,8 @@ import {
   NoBoundaryInMultipartDefect,
   StartBoundaryNotFoundDefect,
 } from "./errors.js";
-import { EmailMessage, Message } from "./message.js";
+import type { BaseHeader } from "./headerregistry.js";
+import { EmailMessage, Message, fetchHeader } from "./message.js";
 import type { Compat32, EmailPolicy, Policy } from "./policy.js";
 import { RawHeaderValue } from "./rawheader.js";
 import { recordLayout } from "./sourcelayout.js";
@@ -398,6 +401,7 @@ export class FeedParserCore {
       headers.push(line);
     }
     this.parseHeaders(node, headers);
+    if (this.policy.raiseOnDefect && this.policy.isModern) this.raiseHeaderDefects(msg);
 
     if (this.headersOnly) {
       const lines: string[] = [];
@@ -606,6 +610,22 @@ export class FeedParserCore {
       current = [line];
     }
     flush();
+  }
+
+  /**
+   * Under raiseOnDefect every header is parsed as soon as it is read (headers are
+   * otherwise parsed when first asked for), so that the first defect of a header is
+   * thrown by the parser, not by some later get().
+   */
+  private raiseHeaderDefects(msg: Message): void {
+    for (const entry of msg.rawItems()) {
+      const header = fetchHeader(this.policy, entry) as BaseHeader;
+      for (const defect of header.defects) {
+        // Made while parsing, without a stack (see withoutStacks): give it the parser's.
+        Error.captureStackTrace(defect);
+        this.defect(msg, defect);
+      }
+    }
   }
 
   /**

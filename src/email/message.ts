@@ -14,12 +14,14 @@ import {
   InvalidHeaderError,
   MessageDefect,
   MultipartConversionError,
+  UndecodableBytesDefect,
 } from "./errors.js";
 import { Header } from "./header.js";
-import type { BaseHeader, HeaderInput } from "./headerregistry.js";
+import { addSourceDefect, type BaseHeader, type HeaderInput } from "./headerregistry.js";
 import { formatParam, splitParams, valueBeforeParams, type ParamValue } from "./params.js";
 import { compat32, defaultPolicy, type Policy, type StoredHeaderValue } from "./policy.js";
 import { flattenToBytes, flattenToString } from "./generator.js";
+import { RawHeaderValue } from "./rawheader.js";
 import { collapseRfc2231Value, decodeParams, unquote } from "./utils.js";
 import { emailFromObject, emailFromObjectAsync, type EmailInit } from "./fromobject.js";
 
@@ -77,17 +79,33 @@ const fetched = new WeakMap<HeaderEntry, Map<Policy, string | BaseHeader | Heade
 /**
  * The stored header as `policy` hands it out (Python's `header_fetch_parse`). A legacy
  * `Header` or source text read through a modern policy (a compat32 message's
- * getHeader()) is parsed from its text.
+ * getHeader()) is parsed from its text; source octets that are not UTF-8 give the typed
+ * header an UndecodableBytesDefect, as in Python.
+ * @internal (the parser uses it to check headers under raiseOnDefect)
  */
-function fetchHeader(policy: Policy, entry: HeaderEntry): string | BaseHeader | Header {
+export function fetchHeader(policy: Policy, entry: HeaderEntry): string | BaseHeader | Header {
   let byPolicy = fetched.get(entry);
   const known = byPolicy?.get(policy);
   if (known !== undefined) return known;
   const [name, value] = entry;
   const header = policy.headerFetchParse(name, policy.isModern && value instanceof Header ? value.toString() : value);
+  if (value instanceof RawHeaderValue && typeof header !== "string" && !(header instanceof Header) && !isUtf8(value.bytes)) {
+    addSourceDefect(header, new UndecodableBytesDefect(`the ${name} header holds octets that are not UTF-8 (shown as U+FFFD)`));
+  }
   if (!byPolicy) fetched.set(entry, (byPolicy = new Map()));
   byPolicy.set(policy, header);
   return header;
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    STRICT_UTF8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

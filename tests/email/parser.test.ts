@@ -17,7 +17,7 @@ import {
 } from "../../src/email/parser.js";
 import { EmailMessage, Message } from "../../src/email/message.js";
 import { policy } from "../../src/email/policy.js";
-import { MessageDefect } from "../../src/email/errors.js";
+import { CharsetError, MessageDefect, UnknownCharsetDefect } from "../../src/email/errors.js";
 import { RawHeaderValue } from "../../src/email/rawheader.js";
 import { runPythonJson } from "../helpers/python.js";
 
@@ -138,6 +138,9 @@ const CASES: Record<string, string> = {
   "NUL in a header": "Subject: a\x00b\n\nbody\n",
   "UTF-8 in a header": "Subject: caf\xc3\xa9\nTo: J\xc3\xb6rg <j@example.com>\n\nbody\n",
   "Latin-1 octets in a header": "Subject: caf\xe9 cr\xe8me\n\nbody\n",
+  "Latin-1 octets in an address header": "To: J\xf6rg <j@example.com>\n\nbody\n",
+  "an invalid date": "Date: nope\n\nbody\n",
+  "an encoded word in an unknown charset": "Subject: =?x-bogus?q?a?=\n\nbody\n",
   "an encoded word": "Subject: =?iso-8859-1?q?caf=E9?= and =?utf-8?b?w6k=?=\n\nbody\n",
   "8-bit body": "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\ncaf\xc3\xa9 \xff\xfe\n",
   "base64 body": "Content-Transfer-Encoding: base64\n\naGVsbG8gd29y\nbGQ=\n",
@@ -201,6 +204,11 @@ const python = runPythonJson<Record<string, PythonCase>>(
 /** The reason of the cases Python does not write back unchanged and mailport does (checked as such). */
 const WRITTEN_AS_READ = "mailport writes the input back unchanged";
 
+/** The reason of the cases where policy.strict throws a header's defect and Python's strict policy does not. */
+const HEADER_DEFECTS_RAISE =
+  "Python's strict policy never raises the defects of header values (nor parses them before they are read); " +
+  "mailport parses the headers as it reads them under raiseOnDefect and throws the first defect";
+
 /** Cases where mailport's answer differs from Python's on purpose, and why. */
 const KNOWN: Record<
   string,
@@ -216,6 +224,21 @@ const KNOWN: Record<
     tree:
       "not the parser: mailport's header registry reports a NonPrintableDefect on the Subject header, Python's " +
       "unstructured header reports none (mailport's is the more useful answer)",
+    strict: HEADER_DEFECTS_RAISE,
+  },
+  "Latin-1 octets in a header": {
+    tree:
+      "the Subject's octets are not UTF-8: mailport's header reports an UndecodableBytesDefect, Python's " +
+      "unstructured header drops the defects of its value",
+    strict: HEADER_DEFECTS_RAISE,
+  },
+  "Latin-1 octets in an address header": { strict: HEADER_DEFECTS_RAISE },
+  "an invalid date": { strict: HEADER_DEFECTS_RAISE },
+  "an encoded word in an unknown charset": {
+    tree:
+      "mailport reports an InvalidHeaderDefect on the Subject (Python's unstructured header drops the defects " +
+      "of its value)",
+    strict: HEADER_DEFECTS_RAISE,
   },
   "UTF-8 in a header": {
     tree:
@@ -406,6 +429,50 @@ describe("entry points", () => {
       ["To", "y@example.com"],
     ]);
     expect(msg.getPayload()).toBe("body\r\n");
+  });
+});
+
+describe("policy.strict", () => {
+  const HEADERS: Array<[string, string]> = [
+    ["Subject: a\x00b", "NonPrintableDefect"],
+    ["To: Foo <", "InvalidHeaderDefect"],
+    ["Subject: =?x-bogus?q?a?=", "InvalidHeaderDefect"],
+    ["Date: nope", "InvalidDateDefect"],
+    ["To: J\xf6rg <j@example.com>", "UndecodableBytesDefect"],
+  ];
+
+  it.each(HEADERS)("throws from the parser the first defect of %j (%s)", (header, defect) => {
+    const data = octets(`${header}\nX-Other: fine\n\nbody\n`);
+    expect(() => messageFromBytes(data, { policy: policy.strict })).toThrow(
+      expect.objectContaining({ name: defect }) as unknown as Error,
+    );
+    const msg = messageFromBytes(data);
+    expect(msg.getHeader(header.slice(0, header.indexOf(":")))?.defects.map((d) => d.name)).toContain(defect);
+  });
+
+  it("lets a message without defects through", () => {
+    expect(messageFromBytes(octets("Subject: fine\nTo: a@example.com\n\nbody\n"), { policy: policy.strict }).get("to")).toBe(
+      "a@example.com",
+    );
+  });
+});
+
+describe("an unknown body charset", () => {
+  const data = octets("Content-Type: text/plain; charset=x-bogus\n\ncaf\xe9\n");
+
+  it("is read as ASCII under the default policy, with an UnknownCharsetDefect (Python raises LookupError)", () => {
+    const msg = messageFromBytes(data);
+    expect(msg.getContent()).toBe("caf\ufffd\n");
+    expect(msg.getContent()).toBe("caf\ufffd\n");
+    expect(msg.defects.map((d) => d.name)).toEqual(["UnknownCharsetDefect"]);
+  });
+
+  it("throws the UnknownCharsetDefect under policy.strict", () => {
+    expect(() => messageFromBytes(data, { policy: policy.strict }).getContent()).toThrow(UnknownCharsetDefect);
+  });
+
+  it("throws a CharsetError when strict decoding is asked for", () => {
+    expect(() => messageFromBytes(data).getContent({ errors: "strict" })).toThrow(CharsetError);
   });
 });
 
