@@ -765,12 +765,26 @@ export class Parameter extends TokenList {
   extended = false;
   charset = "us-ascii";
   lang = "";
+  /**
+   * Set by the parser on the parameters of a value past its first few hundred tokens:
+   * what is read of the parameter, its tokens having been replaced by one terminal of
+   * its text (a hostile value holds a million parameters, a dozen tokens each).
+   */
+  compact: { readonly name: string; readonly section: number; readonly value: string } | undefined = undefined;
   get sectionNumber(): number {
+    if (this.compact) return this.compact.section;
     const second = this.items[1];
     return this.sectioned && second instanceof Section ? second.number : 0;
   }
+  /** The name, without white space; undefined when the parameter has none. */
+  get attributeName(): string | undefined {
+    if (this.compact) return this.compact.name;
+    const first = this.items[0];
+    return first?.tokenType === "attribute" ? pyStrip(first.value) : undefined;
+  }
   /** The raw value (still %-encoded when extended). */
   get paramValue(): string {
+    if (this.compact) return this.compact.value;
     for (const token of this.items) {
       if (token.tokenType === "value") return (token as Value).strippedValue;
       if (token.tokenType === "quoted-string" && token instanceof TokenList) {

@@ -293,7 +293,7 @@ export function getEncodedWord(c: Cursor): EncodedWord {
   ew.octets = decoded.octets;
   ew.defects.push(...decoded.defects);
   ew.undecodable = decoded.defects.some((d) => d instanceof UndecodableBytesDefect);
-  setEncodedWordText(ew, decoded.text, ew.undecodable || !isKnownCharset(decoded.charset));
+  setEncodedWordText(ew, decoded.text, !isKnownCharset(decoded.charset));
   if (!c.eof && !WSP.has(c.peek())) {
     ew.defects.push(new InvalidHeaderDefect("missing trailing whitespace after encoded-word"));
   }
@@ -301,7 +301,7 @@ export function getEncodedWord(c: Cursor): EncodedWord {
 }
 
 /** Makes `text` the children of `ew`: runs of white space and of other characters. */
-function setEncodedWordText(ew: EncodedWord, text: string, undecodable: boolean): void {
+function setEncodedWordText(ew: EncodedWord, text: string, unknownCharset: boolean): void {
   ew.items = [];
   const cursor = new Cursor(text);
   while (!cursor.eof) {
@@ -312,8 +312,10 @@ function setEncodedWordText(ew: EncodedWord, text: string, undecodable: boolean)
     const chars = readToWsp(cursor);
     const vtext = new ValueTerminal(chars, "vtext");
     validateXtext(vtext);
-    // Python keeps undecodable bytes as surrogates, which its token check reports.
-    if (undecodable && chars.includes("\ufffd")) {
+    // Octets of an unknown charset are U+FFFD here (Python keeps them as surrogates, which
+    // its token check reports). In a known charset the word's own UndecodableBytesDefect
+    // says it once (Python reports the word, and each token of its text again).
+    if (unknownCharset && chars.includes("\ufffd")) {
       vtext.defects.push(new UndecodableBytesDefect("Non-ASCII characters found in header token"));
     }
     ew.push(vtext);
@@ -357,7 +359,7 @@ function mergeSplitCharacter(previous: EncodedWord, next: EncodedWord): boolean 
   previous.octets = octets;
   previous.undecodable = joined.undecodable;
   previous.words += next.words;
-  setEncodedWordText(previous, joined.text, joined.undecodable);
+  setEncodedWordText(previous, joined.text, false);
   return true;
 }
 
@@ -2029,6 +2031,8 @@ export function parseMimeParameters(c: Cursor): MimeParameters {
       }
       params.defects.push(new InvalidHeaderDefect(`parameter with invalid trailing text ${JSON.stringify(token.toString())}`));
     }
+    const last = params.at(-1);
+    if (params.length > WORD_RUNS_AFTER && last instanceof Parameter && last.tokenType === "parameter") compactParameter(last);
     if (!c.eof) {
       params.push(new ValueTerminal(";", "parameter-separator"));
       c.pos++;
@@ -2037,6 +2041,16 @@ export function parseMimeParameters(c: Cursor): MimeParameters {
   // Interpreted on first use, outside the parse: defects made then must not capture stacks either.
   params.interpret = (tokens) => withoutStacks(() => interpretParams(tokens));
   return params;
+}
+
+/** Replaces the tokens of a parameter by one terminal of its text, keeping what is read of it (see Parameter.compact). */
+function compactParameter(param: Parameter): void {
+  const name = param.attributeName;
+  if (name === undefined) return;
+  const defects = param.allDefects;
+  param.compact = { name, section: param.sectionNumber, value: param.paramValue };
+  param.items = [new ValueTerminal(param.toString(), "parameter-text")];
+  if (defects.length > 0) param.defects = defects;
 }
 
 function findMimeParameters(tokens: TokenList, c: Cursor): void {
@@ -2093,8 +2107,8 @@ function interpretParams(tokens: MimeParameters): Array<[string, string]> {
   const byName = new Map<string, Array<[number, Parameter]>>();
   for (const token of tokens.items) {
     if (!token.tokenType.endsWith("parameter") || !(token instanceof Parameter)) continue;
-    if (token.at(0)?.tokenType !== "attribute") continue;
-    const name = pyStrip(token.at(0)!.value);
+    const name = token.attributeName;
+    if (name === undefined) continue;
     let parts = byName.get(name);
     if (!parts) byName.set(name, (parts = []));
     parts.push([token.sectionNumber, token]);

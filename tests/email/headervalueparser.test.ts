@@ -197,6 +197,17 @@ const ADDRESSES = [
  */
 const REPEATS_ONCE = new Set(["just a name", "a.b. c. <x@example.com>", "a . . b c d@example.com"]);
 
+/**
+ * Values with an encoded word whose octets do not decode: Python reports the word, and
+ * each token of its decoded text again; mailport reports the word once.
+ */
+const UNDECODABLE_ONCE = new Set(["=?utf-8?q?=C3?="]);
+
+/** Python's defect names without the second report of each undecodable encoded word. */
+function undecodableOnce(names: readonly string[], messages: readonly string[]): string[] {
+  return names.filter((_name, i) => messages[i] !== "Non-ASCII characters found in header token");
+}
+
 /** Python's defect names with repeats of the same defect (name and message) left out. */
 function withoutRepeats(names: readonly string[], messages: readonly string[]): string[] {
   const seen = new Set<string>();
@@ -304,7 +315,9 @@ describe("header value parsing against Python 3.11", () => {
 
   for (const [i, [name, value]] of CORPUS.entries()) {
     const { messages, ...all } = expected[i]!;
-    const py = REPEATS_ONCE.has(value) ? { ...all, defects: withoutRepeats(all.defects!, messages!) } : all;
+    let py = all;
+    if (REPEATS_ONCE.has(value)) py = { ...all, defects: withoutRepeats(all.defects!, messages!) };
+    if (UNDECODABLE_ONCE.has(value)) py = { ...all, defects: undecodableOnce(all.defects!, messages!) };
     it(`reads ${name}: ${JSON.stringify(value)} as Python does`, () => {
       const ours = summarise(registry, name, value);
       if (py.error) {
@@ -411,6 +424,22 @@ print(json.dumps({
     const folded = header.fold({ policy: policy.default.clone({ maxLineLength: 40 }) });
     const again = registry.create("Content-Disposition", folded.slice("Content-Disposition: ".length).replace(/\n\s*/g, " ").trim());
     expect((again as ContentDispositionHeader).params["filename"]).toBe("日本.txt");
+  });
+});
+
+describe("encoded words in iso-2022-jp", () => {
+  const registry = new HeaderRegistry();
+
+  it("read NEC row 13 and half-width katakana, without defects", () => {
+    const header = registry.create("Subject", "=?iso-2022-jp?b?GyRCLSEbKEI=?= =?iso-2022-jp?b?GyhJMRsoQg==?=");
+    expect(String(header)).toBe("①ｱ");
+    expect(header.defects).toEqual([]);
+  });
+
+  it("report a word they cannot read once (Python: the word, and each token of its text)", () => {
+    const header = registry.create("Subject", "=?iso-2022-jp?b?GyRCLyEbKEI=?=");
+    expect(String(header)).toBe("\ufffd");
+    expect(header.defects.map((d) => d.name)).toEqual(["UndecodableBytesDefect"]);
   });
 });
 
