@@ -366,7 +366,9 @@ function makeRawDataManager(): ContentManager {
   for (const maintype of ["audio", "image", "video", "application", "font", "model"]) {
     manager.addGetHandler(maintype, getNonTextContent);
   }
+  // As Python's raw_data_manager: the embedded message for rfc822 and external-body.
   manager.addGetHandler("message/rfc822", getMessageContent);
+  manager.addGetHandler("message/external-body", getMessageContent);
   manager.addGetHandler("message", getUnknownMessageContent);
   manager.addSetHandler("string", setTextContent);
   manager.addSetHandler("bytes", setBytesContent);
