@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BytesFeedParser, messageFromBytes } from "../../src/email/parser.js";
-import { EmailMessage, type Message } from "../../src/email/message.js";
+import { EmailMessage, MIMEPart, type Message } from "../../src/email/message.js";
 import { policy } from "../../src/email/policy.js";
 
 const RUNS = 200;
@@ -51,21 +51,52 @@ const messageLike = fc
   .map((lines) => new TextEncoder().encode(lines.map(([l, e]) => l + e).join("")));
 const someBytes = fc.oneof(fc.uint8Array({ maxLength: 2000 }), messageLike);
 
+/**
+ * Reads everything a parsed message offers: headers are parsed when read, bodies decoded
+ * when asked for, so parsing alone would leave the header parser and the content
+ * manager untested.
+ */
+function readEverything(msg: Message): void {
+  for (const part of msg.walk()) {
+    part.items();
+    for (const name of part.keys()) {
+      part.getAllHeaders(name).map(String);
+      for (const header of part.getAllHeaders(name)) void header.defects;
+    }
+    part.getContentType();
+    part.getParams();
+    part.getFilename();
+    part.getBoundary();
+    part.getContentCharset();
+    if (!part.isMultipart()) part.getPayload({ decode: true });
+    if (part instanceof MIMEPart) {
+      if (part.getContentMaintype() !== "multipart") part.getContent();
+      part.getBody();
+      [...part.iterAttachments()];
+    }
+  }
+  for (const p of [policy.default, policy.compat32]) {
+    msg.asBytes({ policy: p });
+    msg.asString({ policy: p });
+  }
+}
+
 describe("arbitrary input", () => {
-  it("never makes the parser throw under the default policy", () => {
+  it("never makes the parser or any accessor throw under the default policy", () => {
     fc.assert(
       fc.property(someBytes, (data) => {
         const msg = messageFromBytes(data);
         expect(msg).toBeInstanceOf(EmailMessage);
+        readEverything(msg);
       }),
       { numRuns: RUNS * 5 },
     );
   });
 
-  it("never makes the parser throw under compat32", () => {
+  it("never makes the parser or any accessor throw under compat32", () => {
     fc.assert(
       fc.property(someBytes, (data) => {
-        messageFromBytes(data, { policy: policy.compat32 });
+        readEverything(messageFromBytes(data, { policy: policy.compat32 }));
       }),
       { numRuns: RUNS * 2 },
     );
