@@ -595,11 +595,34 @@ interface Iso2022Sets {
 }
 
 /**
+ * The text a stateful decoder writes: characters, and U+FFFD for what it cannot read,
+ * unless decoding is strict, when the first such thing ends it.
+ */
+class DecodedText {
+  text = "";
+  constructor(private readonly strict: boolean) {}
+
+  /** Adds `ch`, or U+FFFD when it is undefined; false when decoding must stop. */
+  add(ch: string | undefined): boolean {
+    if (ch !== undefined) this.text += ch;
+    else if (this.strict) return false;
+    else this.text += "\ufffd";
+    return true;
+  }
+
+  /** Adds the character of a two-byte set at `bytes[i]`; false when decoding must stop. */
+  addPair(set: CharacterSet, bytes: Uint8Array, i: number): boolean {
+    const b2 = bytes[i + 1];
+    return this.add(b2 === undefined ? undefined : set.decode(bytes[i]!, b2));
+  }
+}
+
+/**
  * Decodes an ISO 2022 stream. An escape sequence it does not know, and a character its
  * set does not have, become one U+FFFD each (in strict mode, the end of decoding).
  */
 function decodeIso2022(bytes: Uint8Array, strict: boolean, sets: Iso2022Sets): string | undefined {
-  let out = "";
+  const out = new DecodedText(strict);
   let g0: CharacterSet = ASCII_SET;
   let g2: CharacterSet | undefined;
   let shifted = false;
@@ -615,14 +638,8 @@ function decodeIso2022(bytes: Uint8Array, strict: boolean, sets: Iso2022Sets): s
       if (set) g0 = set;
       else if (upper) g2 = upper;
       else if (sequence === "N" && g2 && j + 1 < bytes.length) {
-        const ch = g2.decode(bytes[j + 1]! & 0x7f, 0);
-        if (ch === undefined && strict) return undefined;
-        out += ch ?? "\ufffd";
-        j++;
-      } else if (!sets.ignored?.has(sequence)) {
-        if (strict) return undefined;
-        out += "\ufffd";
-      }
+        if (!out.add(g2.decode(bytes[++j]! & 0x7f, 0))) return undefined;
+      } else if (!sets.ignored?.has(sequence) && !out.add(undefined)) return undefined;
       i = j + 1;
       continue;
     }
@@ -631,34 +648,18 @@ function decodeIso2022(bytes: Uint8Array, strict: boolean, sets: Iso2022Sets): s
       i++;
       continue;
     }
-    if (b > 0x7f) {
-      if (strict) return undefined;
-      out += "\ufffd";
-      i++;
-      continue;
-    }
     const set = shifted ? sets.shiftOut! : g0;
-    // Control characters pass through in a two-byte set, as in Python; space does not.
-    if (set.width === 2 && b >= 0x20) {
-      const b2 = bytes[i + 1];
-      const ch = b2 === undefined ? undefined : set.decode(b, b2);
-      if (ch === undefined) {
-        if (strict) return undefined;
-        out += "\ufffd";
-      } else out += ch;
-      i += 2;
-      continue;
-    }
-    if (set.width === 1 && b > 0x20 && b < 0x7f) {
-      const ch = set.decode(b, 0);
-      if (ch === undefined) {
-        if (strict) return undefined;
-        out += "\ufffd";
-      } else out += ch;
-    } else out += String.fromCharCode(b);
+    let ok: boolean;
+    if (b > 0x7f) ok = out.add(undefined);
+    else if (set.width === 2 && b >= 0x20) {
+      // Control characters pass through in a two-byte set, as in Python; space does not.
+      ok = out.addPair(set, bytes, i);
+      i++;
+    } else ok = out.add(set.width === 1 && b > 0x20 && b < 0x7f ? set.decode(b, 0) : String.fromCharCode(b));
+    if (!ok) return undefined;
     i++;
   }
-  return out;
+  return out.text;
 }
 
 /** A codec that decodes and refuses to encode (mailport reads these charsets but writes others). */
@@ -765,41 +766,26 @@ function iso2022KrCodec(): Codec {
 function hzCodec(): Codec {
   const gb = eucSet(() => codecFor("gb2312"));
   return decodeOnly("hz-gb-2312", (bytes, strict) => {
-    let out = "";
+    const out = new DecodedText(strict);
     let inGb = false;
     for (let i = 0; i < bytes.length; ) {
       const b = bytes[i]!;
+      let ok = true;
       if (b === 0x7e) {
         const next = bytes[i + 1];
         if (next === 0x7b || next === 0x7d) inGb = next === 0x7b;
-        else if (next === 0x7e && !inGb) out += "~";
-        else if (next !== 0x0a) {
-          if (strict) return undefined;
-          out += "\ufffd";
-        }
-        i += 2;
-        continue;
-      }
-      if (b > 0x7f) {
-        if (strict) return undefined;
-        out += "\ufffd";
+        else if (next === 0x7e && !inGb) out.add("~");
+        else if (next !== 0x0a) ok = out.add(undefined);
         i++;
-        continue;
-      }
-      if (inGb && b > 0x20) {
-        const b2 = bytes[i + 1];
-        const ch = b2 === undefined ? undefined : gb.decode(b, b2);
-        if (ch === undefined) {
-          if (strict) return undefined;
-          out += "\ufffd";
-        } else out += ch;
-        i += 2;
-        continue;
-      }
-      out += String.fromCharCode(b);
+      } else if (b > 0x7f) ok = out.add(undefined);
+      else if (inGb && b > 0x20) {
+        ok = out.addPair(gb, bytes, i);
+        i++;
+      } else out.add(String.fromCharCode(b));
+      if (!ok) return undefined;
       i++;
     }
-    return out;
+    return out.text;
   });
 }
 
