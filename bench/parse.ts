@@ -3,19 +3,26 @@
  * (policy.default) on the same bytes in the same run.
  *
  * Each case builds an input of 1 MB and of 16 MB, parses it, and then reads what makes
- * the header value parser work (`get`, `getHeader(...).addresses`), because a message
- * that parses fast and then takes minutes to give its To header is no better.
+ * the header value parser work (`get`, `getHeader(...).addresses`, the Content-Type
+ * accessors), because a message that parses fast and then takes minutes to give its To
+ * header is no better. mailport runs each case in a child process of its own (Node's
+ * default heap), so that its peak memory can be reported and an out-of-memory failure
+ * shows as such instead of ending the run.
  *
- * Run: `npx tsx bench/parse.ts` (the lead wires `npm run bench`).
- * Environment: BENCH_SIZES="1,16" (MB), BENCH_PY_TIMEOUT=60 (seconds per python3 run;
- * a case python3 does not finish in time is reported as such).
+ * python3 gets BENCH_PY_TIMEOUT seconds a case; a case it does not finish at 1 MB is not
+ * tried at 16 MB, nor is one whose 1 MB time says 16 MB would not finish in time.
+ *
+ * Run: `npm run bench parse` (or `npx tsx bench/parse.ts`).
+ * Environment: BENCH_SIZES="1,16" (MB), BENCH_PY_TIMEOUT=60 (seconds per python3 run),
+ * BENCH_CASES="words,dots" (only the cases whose name contains one of these).
  *
  * @module
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { messageFromBytes } from "../src/email/parser.js";
 import type { Message } from "../src/email/message.js";
 
@@ -27,7 +34,7 @@ interface Case {
   make(bytes: number): Uint8Array;
   /** What is read after parsing, on mailport's side. */
   access(msg: Message): void;
-  /** The same on Python's side: a Python expression of `msg`. */
+  /** The same on Python's side: a Python statement about `msg`. */
   readonly pyAccess: string;
 }
 
@@ -38,6 +45,24 @@ function repeatTo(unit: string, bytes: number): string {
 function ascii(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, "latin1"));
 }
+
+function readTo(msg: Message): void {
+  void String(msg.getHeader("to"));
+}
+
+/** Content-Type accessors, each called twice: the second call must not parse again. */
+function readContentType(msg: Message): void {
+  for (let i = 0; i < 2; i++) {
+    msg.getContentType();
+    msg.getParams();
+    msg.getFilename();
+    if ("getContent" in msg) (msg as { getContent(): unknown }).getContent();
+  }
+}
+
+const PY_READ_TO = "msg['to'].addresses";
+const PY_READ_CONTENT_TYPE =
+  "[(msg.get_content_type(), msg.get_params(), msg.get_filename(), msg.get_content()) for _ in range(2)]";
 
 const CASES: readonly Case[] = [
   {
@@ -55,14 +80,77 @@ const CASES: readonly Case[] = [
   {
     name: "nested comments in an address (depth 200 blocks)",
     make: (n) => ascii(`To: ${repeatTo(`${"(".repeat(200)}c${")".repeat(200)}\n `, n)}a@example.com\n\nbody\n`),
-    access: (msg) => void String(msg.getHeader("to")),
-    pyAccess: "msg['to'].addresses",
+    access: readTo,
+    pyAccess: PY_READ_TO,
   },
   {
     name: "thousands of addresses in To",
     make: (n) => ascii(`To: ${repeatTo('"Some One" <some.one@example.com>,\n ', n)}last@example.com\n\nbody\n`),
-    access: (msg) => void String(msg.getHeader("to")),
-    pyAccess: "msg['to'].addresses",
+    access: readTo,
+    pyAccess: PY_READ_TO,
+  },
+  {
+    name: "words in front of an address (a a a ... b@example.com)",
+    make: (n) => ascii(`To: ${repeatTo("a ", n)}b@example.com\n\nbody\n`),
+    access: readTo,
+    pyAccess: PY_READ_TO,
+  },
+  {
+    name: "words in front of an angle address (a a a ... <b@example.com>)",
+    make: (n) => ascii(`To: ${repeatTo("a ", n)}<b@example.com>\n\nbody\n`),
+    access: readTo,
+    pyAccess: PY_READ_TO,
+  },
+  {
+    name: "dots in a local part (....a@example.com)",
+    make: (n) => ascii(`To: ${repeatTo(".", n)}a@example.com\n\nbody\n`),
+    access: readTo,
+    pyAccess: PY_READ_TO,
+  },
+  {
+    name: "backslashes in a local part",
+    make: (n) => ascii(`To: ${repeatTo("\\", n)}a@example.com\n\nbody\n`),
+    access: readTo,
+    pyAccess: PY_READ_TO,
+  },
+  {
+    name: "group openers (g:g:g: ... a@example.com)",
+    make: (n) => ascii(`To: ${repeatTo("g:", n)}a@example.com\n\nbody\n`),
+    access: readTo,
+    pyAccess: PY_READ_TO,
+  },
+  {
+    name: "an unterminated quoted string in To",
+    make: (n) => ascii(`To: "${repeatTo("x ", n)}\n\nbody\n`),
+    access: readTo,
+    pyAccess: PY_READ_TO,
+  },
+  {
+    name: "RFC 2231 sections of one parameter (a*0*, a*1*, ...)",
+    make: (n) => {
+      const sections: string[] = [];
+      let length = 0;
+      for (let i = 0; length < n; i++) {
+        const section = `;\n a*${i}*=%41`;
+        sections.push(section);
+        length += section.length;
+      }
+      return ascii(`Content-Type: text/plain${sections.join("")}\n\nbody\n`);
+    },
+    access: readContentType,
+    pyAccess: PY_READ_CONTENT_TYPE,
+  },
+  {
+    name: "RFC 2231 sections with one number (a*1*=%41 ...)",
+    make: (n) => ascii(`Content-Type: text/plain${repeatTo(";\n a*1*=%41", n)}\n\nbody\n`),
+    access: readContentType,
+    pyAccess: PY_READ_CONTENT_TYPE,
+  },
+  {
+    name: "a long file name read by the Content-Type accessors",
+    make: (n) => ascii(`Content-Type: text/plain; name="${"x".repeat(n)}"\n\nbody\n`),
+    access: readContentType,
+    pyAccess: PY_READ_CONTENT_TYPE,
   },
   {
     name: "thousands of parts",
@@ -100,20 +188,37 @@ except BaseException as e:
 interface Timing {
   readonly parse?: number;
   readonly total?: number;
+  /** Peak resident memory of the process, MB (mailport's side). */
+  readonly peakMb?: number;
   readonly error?: string;
 }
 
-function timeMailport(c: Case, data: Uint8Array): Timing {
+/** Runs in the child process: one case, one size; prints the timing as JSON. */
+function measureHere(c: Case, file: string): Timing {
+  const data = new Uint8Array(readFileSync(file));
   try {
     const start = performance.now();
     const msg = messageFromBytes(data);
     const parsed = performance.now();
     c.access(msg);
     const done = performance.now();
-    return { parse: (parsed - start) / 1000, total: (done - start) / 1000 };
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+    return { parse: (parsed - start) / 1000, total: (done - start) / 1000, peakMb };
   } catch (e) {
     return { error: e instanceof Error ? `${e.name}: ${e.message.slice(0, 60)}` : String(e) };
   }
+}
+
+/** mailport on `file` in a child process with Node's default heap. */
+function timeMailport(c: Case, file: string): Timing {
+  const here = fileURLToPath(import.meta.url);
+  const proc = spawnSync(process.execPath, ["--import", "tsx", here, "--child", c.name, file], {
+    encoding: "utf8",
+    maxBuffer: 16 * MB,
+  });
+  if (/heap out of memory/i.test(proc.stderr)) return { error: "out of memory" };
+  if (proc.status !== 0) return { error: `exited with ${proc.status ?? proc.signal}` };
+  return JSON.parse(proc.stdout) as Timing;
 }
 
 function timePython(c: Case, file: string, timeoutSeconds: number): Timing {
@@ -124,9 +229,9 @@ function timePython(c: Case, file: string, timeoutSeconds: number): Timing {
   return JSON.parse(proc.stdout) as Timing;
 }
 
-function perMb(t: Timing, bytes: number): string {
+function perMb(t: Timing, bytes: number, which: "parse" | "total"): string {
   if (t.error !== undefined) return t.error;
-  return `${((t.total ?? 0) / (bytes / MB)).toFixed(3)} s/MB`;
+  return `${((t[which] ?? 0) / (bytes / MB)).toFixed(3)} s/MB`;
 }
 
 function ratio(py: Timing, ours: Timing): string {
@@ -137,25 +242,35 @@ function ratio(py: Timing, ours: Timing): string {
 function main(): void {
   const sizes = (process.env["BENCH_SIZES"] ?? "1,16").split(",").map((s) => Number(s.trim()));
   const timeout = Number(process.env["BENCH_PY_TIMEOUT"] ?? "60");
+  const only = (process.env["BENCH_CASES"] ?? "").split(",").filter(Boolean);
+  const cases = CASES.filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));
   const dir = mkdtempSync(path.join(tmpdir(), "mailport-bench-"));
   const rows: string[][] = [
-    ["case", "size", "mailport parse", "mailport parse + access", "python3 parse + access", "python3 / mailport"],
+    ["case", "size", "mailport parse", "parse + access", "peak memory", "python3 parse + access", "python3 / mailport"],
   ];
   try {
-    for (const c of CASES) {
+    for (const c of cases) {
+      let pySecondsPerMb: number | undefined; // from the smaller size; undefined once python3 failed
+      let pyFailed = false;
       for (const size of sizes) {
         const data = c.make(size * MB);
         const file = path.join(dir, "input.eml");
         writeFileSync(file, data);
-        const ours = timeMailport(c, data);
-        const py = timePython(c, file, timeout);
-        const mb = (data.length / MB).toFixed(1);
+        const ours = timeMailport(c, file);
+        let py: Timing;
+        if (pyFailed) py = { error: "not run (failed at a smaller size)" };
+        else if (pySecondsPerMb !== undefined && pySecondsPerMb * (data.length / MB) > timeout) {
+          py = { error: `not run (about ${Math.round(pySecondsPerMb * (data.length / MB))} s)` };
+        } else py = timePython(c, file, timeout);
+        if (py.total !== undefined) pySecondsPerMb = py.total / (data.length / MB);
+        else if (!py.error?.startsWith("not run")) pyFailed = true;
         rows.push([
           c.name,
-          `${mb} MB`,
-          perMb({ total: ours.parse, error: ours.error }, data.length),
-          perMb(ours, data.length),
-          perMb(py, data.length),
+          `${(data.length / MB).toFixed(1)} MB`,
+          perMb(ours, data.length, "parse"),
+          perMb(ours, data.length, "total"),
+          ours.peakMb === undefined ? "-" : `${Math.round(ours.peakMb)} MB`,
+          perMb(py, data.length, "total"),
           ratio(py, ours),
         ]);
         process.stderr.write(".");
@@ -167,7 +282,18 @@ function main(): void {
   process.stderr.write("\n");
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
-  console.log("\nLinear time shows as the same s/MB at every size; python3 / mailport above 1x means mailport is faster.");
+  console.log(
+    "\nLinear time shows as the same s/MB at every size; python3 / mailport above 1x means mailport is faster." +
+      "\nPeak memory is the resident size of mailport's process (Node's default heap), input included.",
+  );
 }
 
-main();
+const childAt = process.argv.indexOf("--child");
+if (childAt >= 0) {
+  const name = process.argv[childAt + 1];
+  const c = CASES.find((x) => x.name === name);
+  if (!c) throw new Error(`no case named ${JSON.stringify(name)}`);
+  console.log(JSON.stringify(measureHere(c, process.argv[childAt + 2]!)));
+} else {
+  main();
+}

@@ -84,6 +84,9 @@ addCodecAliases("koi8-u", []);
 addCodecAliases("shift_jis", ["csshiftjis", "shiftjis", "sjis", "s_jis"]);
 addCodecAliases("euc-jp", ["eucjp", "ujis", "u_jis"]);
 addCodecAliases("iso-2022-jp", ["csiso2022jp", "iso2022jp"]);
+addCodecAliases("iso-2022-jp-2", ["csiso2022jp2", "iso2022jp_2", "iso2022_jp_2"]);
+addCodecAliases("iso-2022-kr", ["csiso2022kr", "iso2022kr", "iso2022_kr"]);
+addCodecAliases("hz-gb-2312", ["hz", "hzgb", "hz_gb"]);
 addCodecAliases("gb2312", ["chinese", "csiso58gb231280", "euc_cn", "euccn", "eucgb2312_cn", "gb2312_1980", "gb2312_80", "iso_ir_58"]);
 addCodecAliases("gbk", ["936", "cp936", "ms936"]);
 addCodecAliases("big5", ["big5_tw", "csbig5"]);
@@ -519,14 +522,171 @@ function composeJamo(six: Uint8Array): string | undefined {
   return String.fromCharCode(0xac00 + (l * 21 + v) * 28 + t);
 }
 
+// ---------------------------------------------------------------------------
+// ISO 2022 (ISO-2022-JP, -JP-2, -KR) and HZ: 7-bit encodings that switch between
+// character sets with escape sequences or shifts. They are decoded here, set by set,
+// with the tables of the EUC codecs above (and cp932 for the Microsoft extensions).
+
+/** A character set an ISO 2022 stream can switch to: one byte or two bytes a character. */
+interface CharacterSet {
+  readonly width: 1 | 2;
+  /** The character for `b1` (and `b2`), 0x21..0x7E each, or `undefined`. */
+  decode(b1: number, b2: number): string | undefined;
+}
+
+const ASCII_SET: CharacterSet = { width: 1, decode: (b) => String.fromCharCode(b) };
+/** JIS X 0201 Roman: ASCII with YEN SIGN and OVERLINE in place of backslash and tilde. */
+const JIS_ROMAN_SET: CharacterSet = {
+  width: 1,
+  decode: (b) => (b === 0x5c ? "\u00a5" : b === 0x7e ? "\u203e" : String.fromCharCode(b)),
+};
+/** JIS X 0201 Katakana (ESC ( I, or SO in CP50222): the half-width katakana U+FF61..U+FF9F. */
+const JIS_KATAKANA_SET: CharacterSet = {
+  width: 1,
+  decode: (b) => (b >= 0x21 && b <= 0x5f ? String.fromCharCode(0xff61 + b - 0x21) : undefined),
+};
+
+/** A two-byte set read through an EUC codec: each byte with its high bit set, after `prefix`. */
+function eucSet(codec: () => Codec, prefix: readonly number[] = []): CharacterSet {
+  return { width: 2, decode: (b1, b2) => codec().decode(Uint8Array.from([...prefix, b1 | 0x80, b2 | 0x80]), true) };
+}
+
 /**
- * ISO-2022-JP (RFC 1468) as Python's `iso2022_jp`: ASCII, JIS X 0201 Roman (only for
- * U+00A5 and U+203E) and JIS X 0208, using the JIS X 0208 table of the EUC-JP codec.
+ * JIS X 0208 as Japanese mail has it (Microsoft's CP50220/CP50221): the rows Python's
+ * codec knows through the EUC-JP table (so they read as Python reads them), and the rest
+ * (NEC row 13 and the NEC-selected IBM extensions in rows 89-92, which Python's
+ * `iso2022_jp` refuses) through cp932, to which a row and cell map by arithmetic.
+ */
+function jisX0208Set(eucJp: () => Codec): CharacterSet {
+  return {
+    width: 2,
+    decode(j1, j2) {
+      if (j1 < 0x21 || j1 > 0x7e || j2 < 0x21 || j2 > 0x7e) return undefined;
+      const known = eucJp().decode(Uint8Array.from([j1 | 0x80, j2 | 0x80]), true);
+      if (known !== undefined) return known;
+      const s1 = ((j1 + 1) >> 1) + (j1 <= 0x5e ? 0x70 : 0xb0);
+      const s2 = j2 + (j1 & 1 ? (j2 < 0x60 ? 0x1f : 0x20) : 0x7e);
+      const text = iconv.decode(Buffer.from([s1, s2]), "cp932");
+      return text.length === 1 && text !== "\ufffd" ? text : undefined;
+    },
+  };
+}
+
+/** A 96-character set of ISO-2022-JP-2's G2 (reached with ESC N): the upper half of an ISO 8859 charset. */
+function iso8859UpperSet(encoding: string): CharacterSet {
+  return {
+    width: 1,
+    decode(b) {
+      const text = iconv.decode(Buffer.from([b | 0x80]), encoding);
+      return b >= 0x20 && text !== "\ufffd" ? text : undefined;
+    },
+  };
+}
+
+interface Iso2022Sets {
+  /** Escape sequences (the bytes after ESC, as text) that put a set in G0. */
+  readonly g0: ReadonlyMap<string, CharacterSet>;
+  /** Escape sequences that put a set in G2, read one character at a time after ESC N. */
+  readonly g2?: ReadonlyMap<string, CharacterSet>;
+  /** The set SO (0x0E) shifts to until SI (0x0F). */
+  readonly shiftOut?: CharacterSet;
+  /** Escape sequences that are understood and change nothing (ISO-2022-KR's ESC $ ) C). */
+  readonly ignored?: ReadonlySet<string>;
+}
+
+/**
+ * The text a stateful decoder writes: characters, and U+FFFD for what it cannot read,
+ * unless decoding is strict, when the first such thing ends it.
+ */
+class DecodedText {
+  text = "";
+  constructor(private readonly strict: boolean) {}
+
+  /** Adds `ch`, or U+FFFD when it is undefined; false when decoding must stop. */
+  add(ch: string | undefined): boolean {
+    if (ch !== undefined) this.text += ch;
+    else if (this.strict) return false;
+    else this.text += "\ufffd";
+    return true;
+  }
+
+  /** Adds the character of a two-byte set at `bytes[i]`; false when decoding must stop. */
+  addPair(set: CharacterSet, bytes: Uint8Array, i: number): boolean {
+    const b2 = bytes[i + 1];
+    return this.add(b2 === undefined ? undefined : set.decode(bytes[i]!, b2));
+  }
+}
+
+/**
+ * Decodes an ISO 2022 stream. An escape sequence it does not know, and a character its
+ * set does not have, become one U+FFFD each (in strict mode, the end of decoding).
+ */
+function decodeIso2022(bytes: Uint8Array, strict: boolean, sets: Iso2022Sets): string | undefined {
+  const out = new DecodedText(strict);
+  let g0: CharacterSet = ASCII_SET;
+  let g2: CharacterSet | undefined;
+  let shifted = false;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b === 0x1b) {
+      // ESC, intermediate bytes 0x20..0x2F, a final byte.
+      let j = i + 1;
+      while (j < bytes.length && bytes[j]! >= 0x20 && bytes[j]! <= 0x2f) j++;
+      const sequence = String.fromCharCode(...bytes.subarray(i + 1, j + 1));
+      const set = sets.g0.get(sequence);
+      const upper = sets.g2?.get(sequence);
+      if (set) g0 = set;
+      else if (upper) g2 = upper;
+      else if (sequence === "N" && g2 && j + 1 < bytes.length) {
+        if (!out.add(g2.decode(bytes[++j]! & 0x7f, 0))) return undefined;
+      } else if (!sets.ignored?.has(sequence) && !out.add(undefined)) return undefined;
+      i = j + 1;
+      continue;
+    }
+    if (sets.shiftOut && (b === 0x0e || b === 0x0f)) {
+      shifted = b === 0x0e;
+      i++;
+      continue;
+    }
+    const set = shifted ? sets.shiftOut! : g0;
+    let ok: boolean;
+    if (b > 0x7f) ok = out.add(undefined);
+    else if (set.width === 2 && b >= 0x20) {
+      // Control characters pass through in a two-byte set, as in Python; space does not.
+      ok = out.addPair(set, bytes, i);
+      i++;
+    } else ok = out.add(set.width === 1 && b > 0x20 && b < 0x7f ? set.decode(b, 0) : String.fromCharCode(b));
+    if (!ok) return undefined;
+    i++;
+  }
+  return out.text;
+}
+
+/** A codec that decodes and refuses to encode (mailport reads these charsets but writes others). */
+function decodeOnly(charset: string, decode: Codec["decode"]): Codec {
+  return {
+    encode() {
+      throw new CharsetError(`mailport reads ${charset} but does not write it; use utf-8 (or iso-2022-jp for Japanese)`);
+    },
+    decode,
+  };
+}
+
+/**
+ * ISO-2022-JP (RFC 1468). Encoding is Python's `iso2022_jp`: ASCII, JIS X 0201 Roman
+ * (only for U+00A5 and U+203E) and JIS X 0208, using the JIS X 0208 table of the EUC-JP
+ * codec. Decoding reads what Japanese mail also has (Microsoft's CP50220-CP50222):
+ * NEC and IBM extensions of JIS X 0208, and half-width katakana (ESC ( I, or SO/SI).
  */
 function iso2022JpCodec(eucJp: Codec): Codec {
   const ESC_ASCII = [0x1b, 0x28, 0x42];
   const ESC_ROMAN = [0x1b, 0x28, 0x4a];
   const ESC_JIS = [0x1b, 0x24, 0x42];
+  const jis = jisX0208Set(() => eucJp);
+  const sets: Iso2022Sets = {
+    g0: new Map([["(B", ASCII_SET], ["(J", JIS_ROMAN_SET], ["(I", JIS_KATAKANA_SET], ["$@", jis], ["$B", jis]]),
+    shiftOut: JIS_KATAKANA_SET,
+  };
   return {
     encode(text, charset) {
       const out: number[] = [];
@@ -560,51 +720,73 @@ function iso2022JpCodec(eucJp: Codec): Codec {
       return Uint8Array.from(out);
     },
     decode(bytes, strict) {
-      let out = "";
-      let mode: "ascii" | "roman" | "jis" = "ascii";
-      for (let i = 0; i < bytes.length; ) {
-        const b = bytes[i]!;
-        if (b === 0x1b) {
-          const seq = [bytes[i + 1], bytes[i + 2]];
-          if (seq[0] === 0x28 && seq[1] === 0x42) mode = "ascii";
-          else if (seq[0] === 0x28 && seq[1] === 0x4a) mode = "roman";
-          else if (seq[0] === 0x24 && (seq[1] === 0x42 || seq[1] === 0x40)) mode = "jis";
-          else if (strict) return undefined;
-          else {
-            out += "\ufffd";
-            i += 1;
-            continue;
-          }
-          i += 3;
-          continue;
-        }
-        if (b > 0x7f) {
-          if (strict) return undefined;
-          out += "\ufffd";
-          i += 1;
-          continue;
-        }
-        // Control characters pass through in JIS X 0208 mode, as in Python; space does not.
-        if (mode === "jis" && b >= 0x20) {
-          const t = bytes[i + 1];
-          const ch = t === undefined ? undefined : eucJp.decode(Uint8Array.from([b | 0x80, t | 0x80]), true);
-          if (ch === undefined) {
-            if (strict) return undefined;
-            out += "\ufffd";
-            i += t === undefined ? 1 : 2;
-            continue;
-          }
-          out += ch;
-          i += 2;
-          continue;
-        }
-        if (mode === "roman" && (b === 0x5c || b === 0x7e)) out += b === 0x5c ? "\u00a5" : "\u203e";
-        else out += String.fromCharCode(b);
-        i += 1;
-      }
-      return out;
+      return decodeIso2022(bytes, strict, sets);
     },
   };
+}
+
+/**
+ * ISO-2022-JP-2 (RFC 1554), read only: ISO-2022-JP with GB 2312 (ESC $ A), KS C 5601
+ * (ESC $ ( C), JIS X 0212 (ESC $ ( D, through EUC-JP's 0x8F prefix) and ISO 8859-1 or
+ * ISO 8859-7 upper halves in G2 (ESC . A, ESC . F, one character after each ESC N).
+ */
+function iso2022Jp2Codec(): Codec {
+  const jis = jisX0208Set(() => codecFor("euc-jp"));
+  const sets: Iso2022Sets = {
+    g0: new Map([
+      ["(B", ASCII_SET],
+      ["(J", JIS_ROMAN_SET],
+      ["(I", JIS_KATAKANA_SET],
+      ["$@", jis],
+      ["$B", jis],
+      ["$A", eucSet(() => codecFor("gb2312"))],
+      ["$(A", eucSet(() => codecFor("gb2312"))],
+      ["$(C", eucSet(() => codecFor("euc-kr"))],
+      ["$(D", eucSet(() => codecFor("euc-jp"), [0x8f])],
+    ]),
+    g2: new Map([
+      [".A", iso8859UpperSet("iso-8859-1")],
+      [".F", iso8859UpperSet("iso-8859-7")],
+    ]),
+  };
+  return decodeOnly("iso-2022-jp-2", (bytes, strict) => decodeIso2022(bytes, strict, sets));
+}
+
+/** ISO-2022-KR (RFC 1557), read only: KS C 5601 between SO and SI, through the EUC-KR codec. */
+function iso2022KrCodec(): Codec {
+  const sets: Iso2022Sets = {
+    g0: new Map([["(B", ASCII_SET]]),
+    shiftOut: eucSet(() => codecFor("euc-kr")),
+    ignored: new Set(["$)C"]),
+  };
+  return decodeOnly("iso-2022-kr", (bytes, strict) => decodeIso2022(bytes, strict, sets));
+}
+
+/** HZ-GB-2312 (RFC 1843), read only: GB 2312 between ~{ and ~}, ~~ for ~, ~ and a line break for nothing. */
+function hzCodec(): Codec {
+  const gb = eucSet(() => codecFor("gb2312"));
+  return decodeOnly("hz-gb-2312", (bytes, strict) => {
+    const out = new DecodedText(strict);
+    let inGb = false;
+    for (let i = 0; i < bytes.length; ) {
+      const b = bytes[i]!;
+      let ok = true;
+      if (b === 0x7e) {
+        const next = bytes[i + 1];
+        if (next === 0x7b || next === 0x7d) inGb = next === 0x7b;
+        else if (next === 0x7e && !inGb) out.add("~");
+        else if (next !== 0x0a) ok = out.add(undefined);
+        i++;
+      } else if (b > 0x7f) ok = out.add(undefined);
+      else if (inGb && b > 0x20) {
+        ok = out.addPair(gb, bytes, i);
+        i++;
+      } else out.add(String.fromCharCode(b));
+      if (!ok) return undefined;
+      i++;
+    }
+    return out.text;
+  });
 }
 
 const CODECS = new Map<string, Codec>();
@@ -616,6 +798,9 @@ const EUC_JP = iconvCodec("euc-jp", { encode: EUCJP_ADJUST, valid: validEucJp })
 CODECS.set("euc-jp", EUC_JP);
 CODECS.set("shift_jis", iconvCodec("shift_jis", { encode: SJIS_ADJUST, valid: validShiftJis }));
 CODECS.set("iso-2022-jp", iso2022JpCodec(EUC_JP));
+CODECS.set("iso-2022-jp-2", iso2022Jp2Codec());
+CODECS.set("iso-2022-kr", iso2022KrCodec());
+CODECS.set("hz-gb-2312", hzCodec());
 CODECS.set("gb2312", iconvCodec("gbk", { encode: GB2312_ADJUST, refuse: PUA, valid: validGb2312 }));
 CODECS.set("gbk", iconvCodec("gbk", { refuse: PUA, valid: validGbk }));
 CODECS.set("big5", iconvCodec("big5", { encode: BIG5_ADJUST, refuse: new Set([...PUA, 0x2215, 0xfe68]), valid: validBig5 }));

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { canonicalCharsetName, decodeBytes, encodeText } from "./charset.js";
-import { CharsetError } from "./errors.js";
+import { canonicalCharsetName, decodeBytes, encodeText, isKnownCharset } from "./charset.js";
+import { UnknownCharsetDefect } from "./errors.js";
 import type { BaseHeader } from "./headerregistry.js";
 import type { Message, MIMEPart } from "./message.js";
 import * as quoprimime from "./quoprimime.js";
@@ -127,14 +127,18 @@ function describe(value: unknown): string {
 function getTextContent(msg: MIMEPart, options: GetContentOptions): string {
   const content = msg.getPayload({ decode: true }) ?? new Uint8Array();
   const charset = msg.getParam("charset") ?? "us-ascii";
-  try {
-    return decodeBytes(content, charset, { errors: options.errors ?? "replace" });
-  } catch (error) {
-    if (error instanceof CharsetError && options.errors !== "strict") {
-      return decodeBytes(content, "us-ascii", { errors: "replace" });
+  if (options.errors !== "strict" && !isKnownCharset(charset)) {
+    // Unknown charsets must not make reading fail (Python raises LookupError here); the
+    // part says so once, however often it is read.
+    if (!msg.defects.some((d) => d instanceof UnknownCharsetDefect)) {
+      msg.policy.handleDefect(
+        msg,
+        new UnknownCharsetDefect(`unknown charset ${JSON.stringify(charset)}: the text was read as ASCII, other octets as U+FFFD`),
+      );
     }
-    throw error;
+    return decodeBytes(content, "us-ascii", { errors: "replace" });
   }
+  return decodeBytes(content, charset, { errors: options.errors ?? "replace" });
 }
 
 function getNonTextContent(msg: MIMEPart): Uint8Array {
@@ -374,7 +378,9 @@ function makeRawDataManager(): ContentManager {
   for (const maintype of ["audio", "image", "video", "application", "font", "model"]) {
     manager.addGetHandler(maintype, getNonTextContent);
   }
+  // As Python's raw_data_manager: the embedded message for rfc822 and external-body.
   manager.addGetHandler("message/rfc822", getMessageContent);
+  manager.addGetHandler("message/external-body", getMessageContent);
   manager.addGetHandler("message", getUnknownMessageContent);
   manager.addSetHandler("string", setTextContent);
   manager.addSetHandler("bytes", setBytesContent);

@@ -20,6 +20,8 @@ import {
 export interface DecodedWord {
   /** The decoded text; bytes the charset could not decode are U+FFFD. */
   readonly text: string;
+  /** The octets the Q or B encoding stood for, before the charset was applied. */
+  readonly octets: Uint8Array;
   /** The charset named in the word, as written. */
   readonly charset: string;
   /** The RFC 2231 language named in the word (`=?utf-8*en?...`), or `""`. */
@@ -273,7 +275,7 @@ export function decodeEncodedWord(ew: string): DecodedWord {
       );
     }
   }
-  return { text, charset, lang, defects };
+  return { text, octets: bytes, charset, lang, defects };
 }
 
 /**

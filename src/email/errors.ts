@@ -94,6 +94,13 @@ export class MultipartInvariantViolationDefect extends MessageDefect {
 export class InvalidMultipartContentTransferEncodingDefect extends MessageDefect {
   override name = "InvalidMultipartContentTransferEncodingDefect";
 }
+/**
+ * A message names a charset mailport does not know: its text was read as ASCII, other
+ * octets as U+FFFD. (Python's `get_content` raises `LookupError` instead.)
+ */
+export class UnknownCharsetDefect extends MessageDefect {
+  override name = "UnknownCharsetDefect";
+}
 /** Bytes that could not be decoded with the declared charset. */
 export class UndecodableBytesDefect extends MessageDefect {
   override name = "UndecodableBytesDefect";

@@ -12,7 +12,9 @@
  *   a RecursionError somewhere past 250 levels; here a 10,000-deep attempt parses.
  * - Every defect goes through `policy.handleDefect`, so `policy.strict` throws the first
  *   one. Python appends `MisplacedEnvelopeHeaderDefect` and the "missing header name"
- *   `InvalidHeaderDefect` directly, so that its strict policy lets them pass.
+ *   `InvalidHeaderDefect` directly, so that its strict policy lets them pass; and it never
+ *   raises the defects of header values. Under raiseOnDefect, headers are parsed as they
+ *   are read, and the first defect of a header value is thrown too.
  * - Time is linear in the input: boundary lines are recognised with one lookup in a
  *   table of the active boundaries, not by trying every enclosing boundary in turn.
  *
@@ -36,9 +38,11 @@ import {
   NoBoundaryInMultipartDefect,
   StartBoundaryNotFoundDefect,
 } from "./errors.js";
-import { EmailMessage, Message } from "./message.js";
+import type { BaseHeader } from "./headerregistry.js";
+import { EmailMessage, Message, fetchHeader } from "./message.js";
 import type { Compat32, EmailPolicy, Policy } from "./policy.js";
 import { RawHeaderValue } from "./rawheader.js";
+import { recordLayout } from "./sourcelayout.js";
 
 /**
  * How deep parts may nest before the parser stops descending: a part at this depth
@@ -89,6 +93,8 @@ function stripLeadingLineEnding(text: string): string {
  */
 interface BoundaryMatch {
   readonly end: boolean;
+  /** The blanks after the delimiter (RFC 2046 transport padding). */
+  readonly padding: string;
   readonly linesep: string;
 }
 
@@ -98,9 +104,12 @@ function matchBoundary(line: string, separator: string): BoundaryMatch | undefin
   let i = separator.length;
   const end = line.startsWith("--", i);
   if (end) i += 2;
+  const paddingStart = i;
   while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
   const rest = line.slice(i);
-  if (rest === "" || rest === "\n" || rest === "\r" || rest === "\r\n") return { end, linesep: rest };
+  if (rest === "" || rest === "\n" || rest === "\r" || rest === "\r\n") {
+    return { end, padding: line.slice(paddingStart, i), linesep: rest };
+  }
   return undefined;
 }
 
@@ -392,6 +401,7 @@ export class FeedParserCore {
       headers.push(line);
     }
     this.parseHeaders(node, headers);
+    if (this.policy.raiseOnDefect && this.policy.isModern) this.raiseHeaderDefects(msg);
 
     if (this.headersOnly) {
       const lines: string[] = [];
@@ -475,6 +485,8 @@ export class FeedParserCore {
     let linesep = "";
     let closeBoundarySeen = false;
     let closeLine = "";
+    let closePadding = "";
+    let parts = 0;
     for (;;) {
       let line = yield* this.nextLine();
       if (line === "") break;
@@ -487,6 +499,7 @@ export class FeedParserCore {
       if (mo.end) {
         closeBoundarySeen = true;
         closeLine = line;
+        closePadding = mo.padding;
         linesep = mo.linesep;
         break;
       }
@@ -500,6 +513,8 @@ export class FeedParserCore {
         this.input.unreadline(line);
         continue;
       }
+      if (mo.padding !== "") recordLayout(msg).delimiterPadding.set(parts, mo.padding);
+      parts++;
       // Consecutive delimiter lines make no empty parts (as Python reads RFC 2046's grammar).
       for (;;) {
         line = yield* this.nextLine();
@@ -516,8 +531,11 @@ export class FeedParserCore {
       const lastIsMultipart = last.ctype.startsWith("multipart/");
       if (lastIsMultipart) {
         const epilogue = last.epilogue;
-        if (epilogue === "") last.epilogue = undefined;
-        else if (epilogue !== undefined) last.epilogue = stripLineEnding(epilogue);
+        if (epilogue === "") {
+          // Nothing between its close delimiter and this one: the line break after it is this delimiter's.
+          last.epilogue = undefined;
+          recordLayout(last.msg).closeLineBreak = false;
+        } else if (epilogue !== undefined) last.epilogue = stripLineEnding(epilogue);
       }
       // Python leaves the line ending on a multipart kept as text, and writes it back twice.
       if (last.body !== undefined && (last.textBody || !lastIsMultipart)) {
@@ -543,6 +561,8 @@ export class FeedParserCore {
       this.defect(msg, new CloseBoundaryNotFoundDefect(`the close delimiter ${JSON.stringify(`${separator}--`)} was not found`));
       return;
     }
+    if (closePadding !== "") recordLayout(msg).closePadding = closePadding;
+    if (linesep === "") recordLayout(msg).closeLineBreak = false;
     // Everything after the close delimiter is the epilogue. When the delimiter line ended
     // with a line break, the epilogue is at least "" (written back as that line break).
     const epilogue: string[] = linesep ? [""] : [];
@@ -593,12 +613,38 @@ export class FeedParserCore {
   }
 
   /**
+   * Under raiseOnDefect every header is parsed as soon as it is read (headers are
+   * otherwise parsed when first asked for), so that the first defect of a header is
+   * thrown by the parser, not by some later get().
+   */
+  private raiseHeaderDefects(msg: Message): void {
+    for (const entry of msg.rawItems()) {
+      const header = fetchHeader(this.policy, entry) as BaseHeader;
+      for (const defect of header.defects) {
+        // Made while parsing, without a stack (see withoutStacks): give it the parser's.
+        Error.captureStackTrace(defect);
+        this.defect(msg, defect);
+      }
+    }
+  }
+
+  /**
    * Stores one header (its first line and continuation lines) exactly as read: ASCII as
    * text, anything with 8-bit octets as a {@link RawHeaderValue}, whose octets the
    * policy writes back unchanged and whose text is its UTF-8 reading.
    */
   private storeHeader(msg: Message, lines: readonly string[]): void {
     const [name, value] = this.policy.headerSourceParse(lines);
-    msg.setRaw(name, NON_ASCII.test(value) ? new RawHeaderValue(octets(value)) : value);
+    const stored = NON_ASCII.test(value) ? new RawHeaderValue(octets(value)) : value;
+    msg.setRaw(name, stored);
+    // The policy writes one space after the colon; remember anything else the source had
+    // (when the policy read the value as the default one does, after that white space).
+    const first = lines[0]!;
+    const afterColon = first.slice(first.indexOf(":") + 1);
+    const gap = /^[ \t]*/.exec(afterColon)![0];
+    if (gap !== " " && value === (afterColon.slice(gap.length) + lines.slice(1).join("")).replace(/[\r\n]+$/, "")) {
+      const gaps = recordLayout(msg).headerGaps;
+      gaps.set(stored, [...(gaps.get(stored) ?? []), { name, gap }]);
+    }
   }
 }

@@ -12,6 +12,8 @@ import * as quoprimime from "./quoprimime.js";
 import { BoundaryError, HeaderWriteError } from "./errors.js";
 import type { Message, Payload } from "./message.js";
 import type { Policy, StoredHeaderValue } from "./policy.js";
+import { RawHeaderValue } from "./rawheader.js";
+import { headerGap, sourceLayout, type SourceLayout } from "./sourcelayout.js";
 
 /** Options of a generator. */
 export interface GeneratorOptions {
@@ -158,18 +160,24 @@ class TreeWriter {
     const body = this.child();
     const override = body.dispatch(msg);
     const parts = override ?? { headers: msg.rawItems(), payload: undefined };
-    this.writeHeaders(parts.headers);
+    this.writeHeaders(parts.headers, sourceLayout(msg));
     this.absorb(body);
   }
 
-  private writeHeaders(headers: ReadonlyArray<[string, StoredHeaderValue]>): void {
+  private writeHeaders(headers: ReadonlyArray<[string, StoredHeaderValue]>, layout: SourceLayout | undefined): void {
     for (const [name, value] of headers) {
+      const gap = headerGap(layout, name, value);
       if (this.binary) {
-        const folded = this.policy.foldBinary(name, value);
+        let folded = this.policy.foldBinary(name, value);
+        if (gap !== undefined) {
+          const text = keepSourceGap(Buffer.from(folded).toString("latin1"), name, value, gap, this.nl);
+          folded = new Uint8Array(Buffer.from(text, "latin1"));
+        }
         if (this.policy.verifyGeneratedHeaders) this.verify(Buffer.from(folded).toString("latin1"));
         this.write(folded);
       } else {
-        const folded = this.policy.fold(name, value);
+        let folded = this.policy.fold(name, value);
+        if (gap !== undefined) folded = keepSourceGap(folded, name, value, gap, this.nl);
         if (this.policy.verifyGeneratedHeaders) this.verify(folded);
         this.write(folded);
       }
@@ -314,12 +322,18 @@ class TreeWriter {
       this.writeLines(this.mangleFrom ? msg.preamble.replace(/^From /gm, ">From ") : msg.preamble);
       this.write(nl);
     }
-    this.write(`--${boundary}${nl}`);
+    // A parsed message's delimiter lines as they came: their padding, and a close
+    // delimiter without a line break (at the end of the input, or right before the next
+    // delimiter of an enclosing multipart, which brings its own).
+    const layout = sourceLayout(msg);
+    const padding = (i: number): string => layout?.delimiterPadding.get(i) ?? "";
+    this.write(`--${boundary}${padding(0)}${nl}`);
     parts.forEach((part, i) => {
-      if (i > 0) this.write(`${nl}--${boundary}${nl}`);
+      if (i > 0) this.write(`${nl}--${boundary}${padding(i)}${nl}`);
       this.absorb(part);
     });
-    this.write(`${nl}--${boundary}--${nl}`);
+    const closeLineBreak = layout?.closeLineBreak !== false || (msg.epilogue !== undefined && msg.epilogue !== "");
+    this.write(`${nl}--${boundary}--${layout?.closePadding ?? ""}${closeLineBreak ? nl : ""}`);
     if (msg.epilogue !== undefined) {
       this.writeLines(this.mangleFrom ? msg.epilogue.replace(/^From /gm, ">From ") : msg.epilogue);
     }
@@ -363,6 +377,17 @@ function dashLines(text: string | undefined): Set<string> {
   if (!text?.includes("--")) return out;
   for (const line of text.split(LINE_BREAK)) if (line.startsWith("--")) out.add(line.slice(2).replace(/[ \t]+$/, ""));
   return out;
+}
+
+/**
+ * `folded` with the white space the source had after the header's colon, when the
+ * policy wrote the stored value as it is (one space after the colon, the source lines
+ * unchanged); a refolded or re-encoded header keeps the policy's one space.
+ */
+function keepSourceGap(folded: string, name: string, value: StoredHeaderValue, gap: string, nl: string): string {
+  const text = typeof value === "string" ? value : value instanceof RawHeaderValue ? Buffer.from(value.bytes).toString("latin1") : undefined;
+  if (text === undefined || folded !== `${name}: ${text.split(LINE_BREAK).join(nl)}${nl}`) return folded;
+  return `${name}:${gap}${folded.slice(name.length + 2)}`;
 }
 
 function isAscii(bytes: Uint8Array): boolean {

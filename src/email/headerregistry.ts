@@ -317,6 +317,11 @@ export abstract class TypedHeader implements BaseHeader {
     return undefined;
   }
 
+  /** @internal See {@link addSourceDefect}. */
+  addSourceDefect(defect: MessageDefect): void {
+    (this as { defects: readonly MessageDefect[] }).defects = Object.freeze([...this.defects, defect]);
+  }
+
   toString(): string {
     return this.#decoded;
   }
@@ -341,6 +346,16 @@ export abstract class TypedHeader implements BaseHeader {
   protected treeToFold(_policy: Policy): TokenList {
     return this.parseTree;
   }
+}
+
+/**
+ * @internal Adds to a header a defect of its source that its text cannot show: the
+ * message hands headers their source octets as text, so octets that are not UTF-8 are
+ * U+FFFD by then (Python keeps them as surrogate escapes, which its parser reports as an
+ * UndecodableBytesDefect). Headers of other classes are left alone.
+ */
+export function addSourceDefect(header: BaseHeader, defect: MessageDefect): void {
+  if (header instanceof TypedHeader) header.addSourceDefect(defect);
 }
 
 /** The constructor of a header class, as the registry uses it. */

@@ -133,6 +133,39 @@ export class ValueTerminal extends Terminal {
   }
 }
 
+/**
+ * Plain words and the blanks between them, read as one token where the grammar has an
+ * atom (with its white space) per word: a hostile local part of a million words would
+ * otherwise hold millions of tokens. Its text is the source; its value has each run of
+ * blanks as one space, as the atoms' values would (atext holds no blanks).
+ */
+export class WordRun extends ValueTerminal {
+  override get value(): string {
+    return collapseBlanks(this.text);
+  }
+}
+
+/** `text` with every run of spaces and tabs as one space (a loop: a global regex replace is slow on megabytes). */
+function collapseBlanks(text: string): string {
+  if (!/\t| {2}/.test(text)) return text;
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 0x20 && code !== 0x09) continue;
+    let end = i + 1;
+    while (text.charCodeAt(end) === 0x20 || text.charCodeAt(end) === 0x09) end++;
+    if (end - i > 1 || code === 0x09) {
+      parts.push(text.slice(start, i));
+      start = end;
+      parts.push(" ");
+    }
+    i = end - 1;
+  }
+  parts.push(text.slice(start));
+  return parts.join("");
+}
+
 /** A run of white space (or comment text); its value is one space. */
 export class WhiteSpaceTerminal extends Terminal {
   get value(): string {
@@ -192,7 +225,10 @@ export class TokenList {
     return this.items.at(index);
   }
   push(...tokens: Token[]): void {
-    for (const token of tokens) this.items.push(token);
+    // A small list is made again at its exact size: an array grown by push keeps room
+    // for 16 more children, and a hostile value makes millions of small lists.
+    if (this.items.length < 8) this.items = this.items.concat(tokens);
+    else for (const token of tokens) this.items.push(token);
   }
   /** Appends every token of `tokens` (any number of them). */
   extend(tokens: readonly Token[]): void {
@@ -200,7 +236,7 @@ export class TokenList {
   }
   /** Puts tokens before the first child. */
   prepend(...tokens: Token[]): void {
-    this.items.unshift(...tokens);
+    this.items = tokens.concat(this.items); // at its exact size, as push
   }
 
   toString(): string {
@@ -328,12 +364,22 @@ export class HeaderTokens extends list("header") {}
 
 /** An RFC 2047 encoded word; its children are the decoded text. */
 export class EncodedWord extends TokenList {
-  /** The word as written in the source, `=?charset?q?text?=`. */
+  /**
+   * The word as written in the source, `=?charset?q?text?=`, which the folder writes back
+   * as it came; `""` when it must be encoded again from its text (the parser clears it on
+   * words that share a character split between them).
+   */
   source = "";
   /** The charset named in the word. */
   charset = "";
   /** The RFC 2231 language named in the word. */
   lang = "";
+  /** The octets the word stands for, before the charset was applied. */
+  octets: Uint8Array = new Uint8Array(0);
+  /** Whether some of those octets could not be decoded in the charset. */
+  undecodable = false;
+  /** How many adjacent source words this one stands for (more than one when they split a character). */
+  words = 1;
 }
 defaults(EncodedWord, { tokenType: "encoded-word" });
 
@@ -719,12 +765,26 @@ export class Parameter extends TokenList {
   extended = false;
   charset = "us-ascii";
   lang = "";
+  /**
+   * Set by the parser on the parameters of a value past its first few hundred tokens:
+   * what is read of the parameter, its tokens having been replaced by one terminal of
+   * its text (a hostile value holds a million parameters, a dozen tokens each).
+   */
+  compact: { readonly name: string; readonly section: number; readonly value: string } | undefined = undefined;
   get sectionNumber(): number {
+    if (this.compact) return this.compact.section;
     const second = this.items[1];
     return this.sectioned && second instanceof Section ? second.number : 0;
   }
+  /** The name, without white space; undefined when the parameter has none. */
+  get attributeName(): string | undefined {
+    if (this.compact) return this.compact.name;
+    const first = this.items[0];
+    return first?.tokenType === "attribute" ? pyStrip(first.value) : undefined;
+  }
   /** The raw value (still %-encoded when extended). */
   get paramValue(): string {
+    if (this.compact) return this.compact.value;
     for (const token of this.items) {
       if (token.tokenType === "value") return (token as Value).strippedValue;
       if (token.tokenType === "quoted-string" && token instanceof TokenList) {

@@ -11,11 +11,13 @@
  *
  * @module
  */
+import { canonicalCharsetName } from "./charset.js";
 import { decodeEncodedWord, decodeCharset, isKnownCharset, decodeAscii } from "./encodedwords.js";
 import {
   HeaderMissingRequiredValue,
   HeaderParseError,
   InvalidHeaderDefect,
+  MessageDefect,
   NonASCIILocalPartDefect,
   NonPrintableDefect,
   ObsoleteHeaderDefect,
@@ -74,6 +76,7 @@ import {
   ValueTerminal,
   WSP,
   WhiteSpaceTerminal,
+  WordRun,
   ATOM_ENDS,
   TOKEN_ENDS,
   ATTRIBUTE_ENDS,
@@ -168,7 +171,32 @@ function validateXtext(token: Terminal): void {
 
 /** Whether `ch` is white space as Python's `str.isspace` sees it. */
 export function isPySpace(ch: string): boolean {
-  return ch !== "" && PY_SPACE_CHAR.test(ch);
+  return ch !== "" && isPySpaceCode(ch.charCodeAt(0));
+}
+
+/** {@link isPySpace} by character code, for the loops that run once per character. */
+function isPySpaceCode(code: number): boolean {
+  if (code < 0x80) return (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x20);
+  return code === 0x85 || code === 0xa0 || (code >= 0x1680 && PY_SPACE_CHAR.test(String.fromCharCode(code)));
+}
+
+/**
+ * The ASCII characters of `chars` as a table indexed by character code: the per-character
+ * loops look characters up here rather than in the shared sets (which, imported from
+ * another module, also cost a property read each under some loaders).
+ */
+function asciiTable(chars: ReadonlySet<string>): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const ch of chars) if (ch.charCodeAt(0) < 128) table[ch.charCodeAt(0)] = 1;
+  return table;
+}
+const ATOM_END = asciiTable(ATOM_ENDS);
+const SPECIAL = asciiTable(SPECIALS);
+const PHRASE_END = asciiTable(PHRASE_ENDS);
+
+/** Whether the character at `i` of `s` is one of the table's (false past the end and for non-ASCII). */
+function isIn(table: Uint8Array, s: string, i: number): boolean {
+  return table[s.charCodeAt(i)] === 1;
 }
 
 /**
@@ -204,7 +232,7 @@ function getPtextToEndchars(c: Cursor, endchars: string): { text: string; hadQp:
 /** FWS: white space (as Python, any leading white space of its `str.lstrip`). */
 export function getFws(c: Cursor): WhiteSpaceTerminal {
   const start = c.pos;
-  while (!c.eof && isPySpace(c.peek())) c.pos++;
+  skipFws(c);
   return new WhiteSpaceTerminal(c.text.slice(start, c.pos), "fws");
 }
 
@@ -262,28 +290,77 @@ export function getEncodedWord(c: Cursor): EncodedWord {
   ew.source = `=?${tok}?=`;
   ew.charset = decoded.charset;
   ew.lang = decoded.lang;
+  ew.octets = decoded.octets;
   ew.defects.push(...decoded.defects);
-  const undecodable =
-    decoded.defects.some((d) => d instanceof UndecodableBytesDefect) || !isKnownCharset(decoded.charset);
-  const text = new Cursor(decoded.text);
-  while (!text.eof) {
-    if (WSP.has(text.peek())) {
-      ew.push(getFws(text));
-      continue;
-    }
-    const chars = readToWsp(text);
-    const vtext = new ValueTerminal(chars, "vtext");
-    validateXtext(vtext);
-    // Python keeps undecodable bytes as surrogates, which its token check reports.
-    if (undecodable && chars.includes("\ufffd")) {
-      vtext.defects.push(new UndecodableBytesDefect("Non-ASCII characters found in header token"));
-    }
-    ew.push(vtext);
-  }
+  ew.undecodable = decoded.defects.some((d) => d instanceof UndecodableBytesDefect);
+  setEncodedWordText(ew, decoded.text, !isKnownCharset(decoded.charset));
   if (!c.eof && !WSP.has(c.peek())) {
     ew.defects.push(new InvalidHeaderDefect("missing trailing whitespace after encoded-word"));
   }
   return ew;
+}
+
+/** Makes `text` the children of `ew`: runs of white space and of other characters. */
+function setEncodedWordText(ew: EncodedWord, text: string, unknownCharset: boolean): void {
+  ew.items = [];
+  const cursor = new Cursor(text);
+  while (!cursor.eof) {
+    if (WSP.has(cursor.peek())) {
+      ew.push(getFws(cursor));
+      continue;
+    }
+    const chars = readToWsp(cursor);
+    const vtext = new ValueTerminal(chars, "vtext");
+    validateXtext(vtext);
+    // Octets of an unknown charset are U+FFFD here (Python keeps them as surrogates, which
+    // its token check reports). In a known charset the word's own UndecodableBytesDefect
+    // says it once (Python reports the word, and each token of its text again).
+    if (unknownCharset && chars.includes("\ufffd")) {
+      vtext.defects.push(new UndecodableBytesDefect("Non-ASCII characters found in header token"));
+    }
+    ew.push(vtext);
+  }
+}
+
+/** The most adjacent words merged to mend split characters (a character is at most 4 octets, one a word). */
+const MAX_SPLIT_WORDS = 4;
+
+function replacementCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\ufffd"); i >= 0; i = text.indexOf("\ufffd", i + 1)) n++;
+  return n;
+}
+
+/**
+ * `next` follows `previous` with nothing but white space between them. When `previous`
+ * has octets its charset cannot decode, a mailer may have split a multi-byte character
+ * between the two words (RFC 2047 section 5 forbids it, but it happens): their octets
+ * are decoded together, and if that gives fewer U+FFFD than decoding each alone, `next`
+ * is merged into `previous`, which then stands for both words. The merged word is
+ * encoded again if the header is refolded, so the split character is never written
+ * half as it came and half encoded again. (Python gets the same text from its surrogate
+ * escapes in unstructured headers, and U+FFFD in display names.)
+ * @returns whether `next` was merged (the caller drops it, and the white space before it).
+ */
+function mergeSplitCharacter(previous: EncodedWord, next: EncodedWord): boolean {
+  if (!previous.undecodable || previous.words >= MAX_SPLIT_WORDS) return false;
+  if (canonicalCharsetName(previous.charset) !== canonicalCharsetName(next.charset)) return false;
+  const octets = Buffer.concat([previous.octets, next.octets]);
+  const joined = decodeCharset(octets, previous.charset);
+  if (replacementCount(joined.text) >= replacementCount(previous.toString()) + replacementCount(next.toString())) return false;
+  const undecodable = (d: MessageDefect): boolean => d instanceof UndecodableBytesDefect;
+  previous.defects = [...previous.defects.filter((d) => !undecodable(d)), ...next.defects.filter((d) => !undecodable(d))];
+  if (joined.undecodable) {
+    previous.defects.push(
+      new UndecodableBytesDefect(`Encoded word contains bytes not decodable using ${JSON.stringify(previous.charset)} charset`),
+    );
+  }
+  previous.source = "";
+  previous.octets = octets;
+  previous.undecodable = joined.undecodable;
+  previous.words += next.words;
+  setEncodedWordText(previous, joined.text, false);
+  return true;
 }
 
 /** Whether `tok` holds something shaped like an encoded word (Python's rfc2047_matcher), in linear time. */
@@ -349,6 +426,11 @@ function getUnstructuredNow(value: string): UnstructuredTokenList {
           const ws = unstructured.items.at(-1) as Terminal;
           unstructured.items[unstructured.length - 1] = new EWWhiteSpaceTerminal(ws.text, "fws");
         }
+        const before = unstructured.at(haveWs ? -2 : -1);
+        if (before instanceof EncodedWord && mergeSplitCharacter(before, token)) {
+          if (haveWs) unstructured.items.pop();
+          continue;
+        }
         unstructured.push(token);
         continue;
       } catch (err) {
@@ -390,7 +472,7 @@ function getQcontent(c: Cursor): ValueTerminal {
 function getAtext(c: Cursor): ValueTerminal {
   const s = c.text;
   let i = c.pos;
-  while (i < s.length && !ATOM_ENDS.has(s[i]!)) i++;
+  while (i < s.length && !isIn(ATOM_END, s, i)) i++;
   if (i === c.pos) throw new HeaderParseError(`expected atext but found '${c.snippet()}'`);
   const atext = new ValueTerminal(s.slice(c.pos, i), "atext");
   c.pos = i;
@@ -404,16 +486,23 @@ export function getBareQuotedString(c: Cursor): BareQuotedString {
   const bqs = new BareQuotedString();
   c.pos++;
   if (at(c) === '"') bqs.push(getQcontent(c));
+  let ewDefect = false; // reported once (Python: once per encoded word)
   while (!c.eof && at(c) !== '"') {
     let token: Token;
-    if (WSP.has(at(c))) {
+    const plainEnd = bqs.length >= WORD_RUNS_AFTER ? plainQuotedTextEnd(c) : c.pos;
+    if (plainEnd > c.pos) {
+      // Past WORD_RUNS_AFTER tokens, plain text and blanks are one token (the same text).
+      token = new ValueTerminal(c.text.slice(c.pos, plainEnd), "ptext");
+      c.pos = plainEnd;
+    } else if (WSP.has(at(c))) {
       token = getFws(c);
     } else if (c.startsWith("=?")) {
       let validEw = false;
       const start = c.pos;
       try {
         token = getEncodedWord(c);
-        bqs.defects.push(new InvalidHeaderDefect("encoded word inside quoted string"));
+        if (!ewDefect) bqs.defects.push(new InvalidHeaderDefect("encoded word inside quoted string"));
+        ewDefect = true;
         validEw = true;
       } catch (err) {
         if (!(err instanceof HeaderParseError)) throw err;
@@ -437,6 +526,29 @@ export function getBareQuotedString(c: Cursor): BareQuotedString {
   }
   c.pos++;
   return bqs;
+}
+
+/**
+ * Where the run of plain quoted text at the cursor ends: printable characters (no
+ * quote, backslash or control character) and blanks, stopping at a token boundary
+ * before anything the reader treats otherwise (an encoded word, white space other
+ * than blanks), so that reading the run as one token gives the same text and defects.
+ */
+function plainQuotedTextEnd(c: Cursor): number {
+  const s = c.text;
+  let i = c.pos;
+  for (;;) {
+    if (s.startsWith("=?", i)) return i;
+    let code = s.charCodeAt(i);
+    while (code > 0x20 && code !== 0x7f && code !== 0x22 && code !== 0x5c && (code < 0xd800 || code > 0xdfff)) {
+      code = s.charCodeAt(++i);
+    }
+    if (code !== 0x20 && code !== 0x09) return i;
+    let j = i;
+    while (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09) j++;
+    if (isPySpaceCode(s.charCodeAt(j)) || s.startsWith("=?", j)) return i;
+    i = j;
+  }
 }
 
 /**
@@ -575,49 +687,201 @@ export function getWord(c: Cursor): Token {
   return token;
 }
 
-/** phrase = 1*word / obs-phrase */
+/** phrase = 1*word / obs-phrase; past {@link WORD_RUNS_AFTER} tokens, runs of plain words become one {@link WordRun}. */
 export function getPhrase(c: Cursor): Phrase {
   const phrase = new Phrase();
+  const items: Token[] = [];
+  const once = new Set<string>();
+  const obsolete = (message: string): void => {
+    if (once.has(message)) return;
+    once.add(message);
+    phrase.defects.push(new ObsoleteHeaderDefect(message));
+  };
+  const runs = new WordRuns(c.text);
   try {
-    phrase.push(getWord(c));
+    items.push(getWord(c));
   } catch (err) {
     if (!(err instanceof HeaderParseError)) throw err;
     phrase.defects.push(new InvalidHeaderDefect("phrase does not start with word"));
   }
   while (!c.eof && !PHRASE_ENDS.has(at(c))) {
+    if (runs.extend(c) > 0) continue;
+    runs.finish();
     if (at(c) === ".") {
-      phrase.push(dotToken());
-      phrase.defects.push(new ObsoleteHeaderDefect("period in 'phrase'"));
+      items.push(dotToken());
+      obsolete("period in 'phrase'");
       c.pos++;
       continue;
     }
     let token: Token;
     try {
       token = getWord(c);
-      joinAdjacentEncodedWords(phrase.at(-1), token);
+      if (joinAdjacentEncodedWords(items.at(-1), token)) continue;
     } catch (err) {
       if (!(err instanceof HeaderParseError)) throw err;
       if (!CFWS_LEADER.has(at(c))) throw err;
       token = getCfws(c);
-      phrase.defects.push(new ObsoleteHeaderDefect("comment found without atom"));
+      obsolete("comment found without atom");
     }
-    phrase.push(token);
+    items.push(token);
+    if (items.length >= WORD_RUNS_AFTER) runs.start(token, c);
   }
+  runs.finish();
+  phrase.items = [...items]; // at its exact size
   return phrase;
 }
 
 /**
  * Drops from the value the white space between two adjacent encoded words of a phrase,
  * as RFC 2047 section 6.2 requires (Python keeps it, so that a display name split
- * across encoded words, "=?utf-8?q?Gr=C3=BC?= =?utf-8?q?=C3=9Fe?=", reads "Grü ße").
+ * across encoded words, "=?utf-8?q?Gr=C3=BC?= =?utf-8?q?=C3=9Fe?=", reads "Grü ße"),
+ * and mends a character split between the two words (see {@link mergeSplitCharacter}).
+ * @returns whether `next` was merged into `previous` (the caller drops it).
  */
-function joinAdjacentEncodedWords(previous: Token | undefined, next: Token): void {
-  if (!(previous instanceof Atom) || !(next instanceof Atom)) return;
-  const gap = previous.at(-1);
-  if (!(previous.at(-2) instanceof EncodedWord) || !(gap instanceof CFWSList) || gap instanceof EncodedWordGap) return;
-  if (!(next.at(0) instanceof EncodedWord)) return;
-  if (!gap.items.every((t) => t.tokenType === "fws")) return;
-  previous.items[previous.length - 1] = new EncodedWordGap(gap.items.map((t) => new EWWhiteSpaceTerminal((t as Terminal).text, "fws")));
+function joinAdjacentEncodedWords(previous: Token | undefined, next: Token): boolean {
+  if (!(previous instanceof Atom) || !(next instanceof Atom)) return false;
+  const first = next.at(0);
+  if (!(first instanceof EncodedWord)) return false;
+  const last = previous.at(-1);
+  let ew: Token | undefined = last;
+  if (!(last instanceof EncodedWord)) {
+    // White space between the words (a word directly after another has none).
+    ew = previous.at(-2);
+    if (!(ew instanceof EncodedWord) || !(last instanceof CFWSList)) return false;
+    if (!last.items.every((t) => t.tokenType === "fws")) return false;
+    if (!(last instanceof EncodedWordGap)) {
+      previous.items[previous.length - 1] = new EncodedWordGap(last.items.map((t) => new EWWhiteSpaceTerminal((t as Terminal).text, "fws")));
+    }
+  }
+  if (!mergeSplitCharacter(ew as EncodedWord, first)) return false;
+  // `next` is now part of `previous`: the gap goes, what followed `next` stays.
+  if (previous.at(-1) !== ew) previous.items.pop();
+  previous.extend(next.items.slice(1));
+  return true;
+}
+
+// ------------------------------------------------------------------ look-ahead
+
+/*
+ * An address is a group (display-name ":"), a name-addr (display-name "<") or an
+ * addr-spec; Python tries each in turn, reading the display name twice before it gets
+ * to an addr-spec, which a hostile value of a million words makes slow. These scanners
+ * find where getPhrase would stop without building anything, so that only the rule
+ * that can succeed is tried. They mirror the readers below character for character.
+ */
+
+/** Skips what getFws reads. */
+function skipFws(c: Cursor): void {
+  const s = c.text;
+  let i = c.pos;
+  while (i < s.length && isPySpaceCode(s.charCodeAt(i))) i++;
+  c.pos = i;
+}
+
+/** Skips what getPtextToEndchars reads: up to space, tab or an unescaped character of `endchars`. */
+function skipPtext(c: Cursor, endchars: string): void {
+  const s = c.text;
+  let i = c.pos;
+  while (i < s.length) {
+    const ch = s[i]!;
+    if (ch === " " || ch === "\t") break;
+    if (ch === "\\") {
+      i++;
+      if (i < s.length && s[i] !== " " && s[i] !== "\t") i++;
+      continue;
+    }
+    if (endchars.includes(ch)) break;
+    i++;
+  }
+  c.pos = i;
+}
+
+/** Skips what getComment reads (the cursor is at "("). */
+function skipComment(c: Cursor): void {
+  let depth = 0;
+  do {
+    if (c.eof) return;
+    const ch = c.peek();
+    if (ch === "(" || ch === ")") {
+      depth += ch === "(" ? 1 : -1;
+      c.pos++;
+    } else if (WSP.has(ch)) skipFws(c);
+    else skipPtext(c, "()");
+  } while (depth > 0);
+}
+
+/** Skips what getCfws reads. */
+function skipCfws(c: Cursor): void {
+  for (;;) {
+    const code = c.text.charCodeAt(c.pos);
+    if (code === 0x20 || code === 0x09) skipFws(c);
+    else if (code === 0x28) skipComment(c);
+    else return;
+  }
+}
+
+/** Skips an encoded word as getEncodedWord reads it; false (cursor unmoved) when it would fail. */
+function skipEncodedWord(c: Cursor): boolean {
+  const start = c.pos;
+  try {
+    getEncodedWord(c);
+    return true;
+  } catch (err) {
+    if (!(err instanceof HeaderParseError)) throw err;
+    c.pos = start;
+    return false;
+  }
+}
+
+/** Skips what getBareQuotedString reads (the cursor is at the opening quote). */
+function skipBareQuotedString(c: Cursor): void {
+  c.pos++;
+  while (!c.eof && c.peek() !== '"') {
+    if (WSP.has(c.peek())) skipFws(c);
+    else if (!(c.startsWith("=?") && skipEncodedWord(c))) skipPtext(c, '"');
+  }
+  if (!c.eof) c.pos++;
+}
+
+/** Skips what getWord reads; false (cursor unmoved) where getWord would throw. */
+function skipWord(c: Cursor): boolean {
+  const start = c.pos;
+  skipCfws(c);
+  if (c.eof || (isIn(SPECIAL, c.text, c.pos) && c.peek() !== '"')) {
+    c.pos = start;
+    return false;
+  }
+  if (c.peek() === '"') skipBareQuotedString(c);
+  else if (!(c.startsWith("=?") && skipEncodedWord(c))) {
+    const s = c.text;
+    let i = c.pos;
+    while (i < s.length && !isIn(ATOM_END, s, i)) i++;
+    c.pos = i;
+  }
+  skipCfws(c);
+  return true;
+}
+
+/**
+ * The character at which {@link getPhrase} would stop reading, `""` at the end of the
+ * value, without moving the cursor. (getPhrase cannot fail: a word that cannot be read
+ * is either a PHRASE_ENDS character, which ends it, or CFWS, which it reads as such.)
+ */
+function phraseStop(c: Cursor): string {
+  const start = c.pos;
+  skipPhrase(c);
+  const stop = c.peek();
+  c.pos = start;
+  return stop;
+}
+
+/** Skips what getPhrase reads. */
+function skipPhrase(c: Cursor): void {
+  skipWord(c);
+  while (!c.eof && !isIn(PHRASE_END, c.text, c.pos)) {
+    if (c.peek() === ".") c.pos++;
+    else if (!skipWord(c)) skipCfws(c);
+  }
 }
 
 /** local-part = dot-atom / quoted-string / obs-local-part */
@@ -679,28 +943,150 @@ function reparseAsObsLocalPart(c: Cursor, canonical: string, begin: number): Obs
   return obs;
 }
 
-/** obs-local-part = word *("." word) */
+/**
+ * How many tokens a local part or phrase holds before plain words are gathered into
+ * {@link WordRun}s. No mail has local parts or display names this long, so the folder
+ * still finds a token per word in real headers; hostile ones stay small in memory.
+ */
+const WORD_RUNS_AFTER = 500;
+
+/** The parts of an atom of plain text: [blanks] atext [blanks], or undefined when it is not one. */
+function plainAtom(token: Token): { leader?: CFWSList; text: ValueTerminal; trailer?: CFWSList } | undefined {
+  if (!(token instanceof Atom)) return undefined;
+  const items = token.items;
+  let i = 0;
+  const leader = items[0] instanceof CFWSList && isBlanks(items[0]) ? (items[i++] as CFWSList) : undefined;
+  const text = items[i++];
+  if (!(text instanceof ValueTerminal) || text.tokenType !== "atext") return undefined;
+  const trailer = items[i];
+  if (trailer !== undefined && !(trailer instanceof CFWSList && isBlanks(trailer))) return undefined;
+  if (i + (trailer ? 1 : 0) !== items.length) return undefined;
+  return { leader, text, trailer: trailer as CFWSList | undefined };
+}
+
+/** Whether a CFWS token is spaces and tabs only. */
+function isBlanks(cfws: CFWSList): boolean {
+  const only = cfws.items[0];
+  return cfws.items.length === 1 && only instanceof WhiteSpaceTerminal && /^[ \t]+$/.test(only.text);
+}
+
+/** Whether getAtext takes this character without a defect (no control character, no lone surrogate). */
+function isPlainAtext(code: number): boolean {
+  if (code < 0x80) return code > 0x20 && code !== 0x7f && ATOM_END[code] !== 1;
+  return code < 0xd800 || code > 0xdfff;
+}
+
+/**
+ * Gathers the plain words (atext and the blanks after it) that follow a plain atom of a
+ * local part or phrase into that atom, as one {@link WordRun}, reading them straight
+ * from the text: no token is made per word. Anything else (an encoded word, a quoted
+ * string, a comment, a character that makes a defect) is left to the caller's reader.
+ */
+class WordRuns {
+  private atom: Atom | undefined;
+  private leader: CFWSList | undefined;
+  private defects: MessageDefect[] = [];
+  private textStart = 0;
+  private textEnd = 0;
+  private trailerEnd = 0;
+  private grown = false;
+
+  /** Starts a run on `token`, just read (the cursor right after it), if it is a plain atom ending in blanks. */
+  start(token: Token, c: Cursor): void {
+    this.finish();
+    const plain = plainAtom(token);
+    if (!plain?.trailer) return;
+    this.atom = token as Atom;
+    this.leader = plain.leader;
+    this.defects = plain.text.allDefects;
+    this.trailerEnd = c.pos;
+    this.textEnd = c.pos - plain.trailer.toString().length;
+    this.textStart = this.textEnd - plain.text.text.length;
+  }
+
+  /** Reads the plain words at the cursor into the run; returns how many. */
+  extend(c: Cursor): number {
+    if (!this.atom || this.trailerEnd === this.textEnd || c.pos !== this.trailerEnd) return 0;
+    const s = c.text;
+    let words = 0;
+    for (;;) {
+      const start = c.pos;
+      if (s.startsWith("=?", start)) break;
+      let i = start;
+      while (i < s.length && isPlainAtext(s.charCodeAt(i))) i++;
+      if (i === start || (i < s.length && !isIn(ATOM_END, s, i))) break;
+      let j = i;
+      while (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09) j++;
+      // Other white space or a comment after the blanks would be part of the atom's CFWS.
+      if (j > i && j < s.length && (isPySpaceCode(s.charCodeAt(j)) || s[j] === "(")) break;
+      this.textEnd = i;
+      this.trailerEnd = j;
+      this.grown = true;
+      c.pos = j;
+      words++;
+      if (j === i) break; // no blanks after the word: the run ends with it
+    }
+    return words;
+  }
+
+  /** Writes the words read into the run's atom, and ends the run. */
+  finish(): void {
+    const atom = this.atom;
+    if (!atom) return;
+    this.atom = undefined;
+    if (!this.grown) return;
+    this.grown = false;
+    // The Cursor's text is the source: the run is a slice of it, not a copy.
+    const text = new WordRun(this.cursorText.slice(this.textStart, this.textEnd), "atext");
+    for (const defect of this.defects) text.defects.push(defect);
+    const items: Token[] = this.leader ? [this.leader, text] : [text];
+    if (this.trailerEnd > this.textEnd) {
+      items.push(new CFWSList([new WhiteSpaceTerminal(this.cursorText.slice(this.textEnd, this.trailerEnd), "fws")]));
+    }
+    atom.items = items;
+  }
+
+  constructor(private readonly cursorText: string) {}
+}
+
+/** obs-local-part = word *("." word); runs of plain words become one {@link WordRun}. */
 export function getObsLocalPart(c: Cursor): ObsLocalPart {
   const obs = new ObsLocalPart();
+  // Each kind of defect is reported once per local part (Python reports every
+  // occurrence: a million of them for a million words).
+  const found = new Set<string>();
+  const defect = (message: string): void => {
+    if (found.has(message)) return;
+    found.add(message);
+    obs.defects.push(new InvalidHeaderDefect(message));
+  };
   let lastNonWsWasDot = false;
+  const runs = new WordRuns(c.text);
   while (!c.eof && (at(c) === "\\" || !PHRASE_ENDS.has(at(c)))) {
+    if (runs.extend(c) > 0) {
+      defect("missing '.' between words");
+      continue;
+    }
+    runs.finish();
     if (at(c) === ".") {
-      if (lastNonWsWasDot) obs.defects.push(new InvalidHeaderDefect("invalid repeated '.'"));
-      obs.push(dotToken());
+      // A run of dots is one token.
+      const start = c.pos;
+      while (at(c) === ".") c.pos++;
+      if (lastNonWsWasDot || c.pos - start > 1) defect("invalid repeated '.'");
+      obs.push(new ValueTerminal(c.text.slice(start, c.pos), "dot"));
       lastNonWsWasDot = true;
-      c.pos++;
       continue;
     }
     if (at(c) === "\\") {
-      obs.push(new ValueTerminal("\\", "misplaced-special"));
-      c.pos++;
-      obs.defects.push(new InvalidHeaderDefect("'\\' character outside of quoted-string/ccontent"));
+      // So is a run of backslashes.
+      const start = c.pos;
+      while (at(c) === "\\") c.pos++;
+      obs.push(new ValueTerminal(c.text.slice(start, c.pos), "misplaced-special"));
+      defect("'\\' character outside of quoted-string/ccontent");
       lastNonWsWasDot = false;
       continue;
     }
-    if (obs.length > 0 && obs.at(-1)!.tokenType !== "dot") {
-      obs.defects.push(new InvalidHeaderDefect("missing '.' between words"));
-    }
+    if (obs.length > 0 && obs.at(-1)!.tokenType !== "dot") defect("missing '.' between words");
     let token: Token;
     try {
       token = getWord(c);
@@ -711,7 +1097,9 @@ export function getObsLocalPart(c: Cursor): ObsLocalPart {
       token = getCfws(c);
     }
     obs.push(token);
+    if (obs.length >= WORD_RUNS_AFTER) runs.start(token, c);
   }
+  runs.finish();
   const first = obs.at(0);
   const last = obs.at(-1);
   if (first?.tokenType === "dot" || (first?.tokenType === "cfws" && obs.at(1)?.tokenType === "dot")) {
@@ -950,11 +1338,16 @@ export function getNameAddr(c: Cursor): NameAddr {
   return nameAddr;
 }
 
-/** mailbox = name-addr / addr-spec */
-export function getMailbox(c: Cursor): Mailbox {
+/**
+ * mailbox = name-addr / addr-spec
+ * @param stop - where a phrase read at the cursor stops ({@link phraseStop}), if known:
+ *   a name-addr is only tried when it is "<".
+ */
+export function getMailbox(c: Cursor, stop: string = phraseStop(c)): Mailbox {
   const mailbox = new Mailbox();
   let token: TokenList;
   try {
+    if (stop !== "<") throw new HeaderParseError("not a name-addr: no '<' after the display name");
     token = getNameAddr(c);
   } catch (err) {
     if (!(err instanceof HeaderParseError)) throw err;
@@ -973,15 +1366,36 @@ export function getMailbox(c: Cursor): Mailbox {
 /** Everything up to a character of `endchars`, as an invalid mailbox. */
 function getInvalidMailbox(c: Cursor, endchars: string): InvalidMailbox {
   const invalid = new InvalidMailbox();
+  readInvalidText(c, invalid, endchars);
+  return invalid;
+}
+
+/**
+ * Reads text that fits no rule, up to a character of `endchars` outside quotes and
+ * comments, into `into`: phrases and misplaced specials (Python's error recovery).
+ * Past {@link WORD_RUNS_AFTER} tokens the rest is kept as one `invalid-text` terminal
+ * of source text (not looked into for defects), so that a hostile value does not
+ * become millions of tokens.
+ */
+function readInvalidText(c: Cursor, into: TokenList, endchars: string): void {
+  let count = 0;
   while (!c.eof && !endchars.includes(at(c))) {
+    if (count++ === WORD_RUNS_AFTER) {
+      const start = c.pos;
+      while (!c.eof && !endchars.includes(at(c))) {
+        if (PHRASE_ENDS.has(at(c))) c.pos++;
+        else skipPhrase(c);
+      }
+      into.push(new ValueTerminal(c.text.slice(start, c.pos), "invalid-text"));
+      return;
+    }
     if (PHRASE_ENDS.has(at(c))) {
-      invalid.push(new ValueTerminal(at(c), "misplaced-special"));
+      into.push(new ValueTerminal(at(c), "misplaced-special"));
       c.pos++;
     } else {
-      invalid.push(getPhrase(c));
+      into.push(getPhrase(c));
     }
   }
-  return invalid;
 }
 
 /** mailbox-list = (mailbox *("," mailbox)) / obs-mbox-list, up to ';' or the end. */
@@ -1096,12 +1510,15 @@ export function getGroup(c: Cursor): GroupToken {
 export function getAddress(c: Cursor): AddressToken {
   const address = new AddressToken();
   let token: TokenList;
+  // A group and a name-addr both start with a display name: look once at what ends it.
+  const stop = phraseStop(c);
   try {
+    if (stop !== ":") throw new HeaderParseError("not a group: no ':' after the display name");
     token = getGroup(c);
   } catch (err) {
     if (!(err instanceof HeaderParseError)) throw err;
     try {
-      token = getMailbox(c);
+      token = getMailbox(c, stop);
     } catch (err2) {
       if (!(err2 instanceof HeaderParseError)) throw err2;
       throw new HeaderParseError(`expected address but found '${c.snippet()}'`);
@@ -1351,14 +1768,7 @@ const getExtendedAttrtext = (c: Cursor): ValueTerminal =>
 
 function getInvalidParameter(c: Cursor): InvalidParameter {
   const invalid = new InvalidParameter();
-  while (!c.eof && at(c) !== ";") {
-    if (PHRASE_ENDS.has(at(c))) {
-      invalid.push(new ValueTerminal(at(c), "misplaced-special"));
-      c.pos++;
-    } else {
-      invalid.push(getPhrase(c));
-    }
-  }
+  readInvalidText(c, invalid, ";");
   return invalid;
 }
 
@@ -1621,60 +2031,84 @@ export function parseMimeParameters(c: Cursor): MimeParameters {
       }
       params.defects.push(new InvalidHeaderDefect(`parameter with invalid trailing text ${JSON.stringify(token.toString())}`));
     }
+    const last = params.at(-1);
+    if (params.length > WORD_RUNS_AFTER && last instanceof Parameter && last.tokenType === "parameter") compactParameter(last);
     if (!c.eof) {
       params.push(new ValueTerminal(";", "parameter-separator"));
       c.pos++;
     }
   }
-  params.interpret = interpretParams;
+  // Interpreted on first use, outside the parse: defects made then must not capture stacks either.
+  params.interpret = (tokens) => withoutStacks(() => interpretParams(tokens));
   return params;
 }
 
+/** Replaces the tokens of a parameter by one terminal of its text, keeping what is read of it (see Parameter.compact). */
+function compactParameter(param: Parameter): void {
+  const name = param.attributeName;
+  if (name === undefined) return;
+  const defects = param.allDefects;
+  param.compact = { name, section: param.sectionNumber, value: param.paramValue };
+  param.items = [new ValueTerminal(param.toString(), "parameter-text")];
+  if (defects.length > 0) param.defects = defects;
+}
+
 function findMimeParameters(tokens: TokenList, c: Cursor): void {
-  while (!c.eof && at(c) !== ";") {
-    if (PHRASE_ENDS.has(at(c))) {
-      tokens.push(new ValueTerminal(at(c), "misplaced-special"));
-      c.pos++;
-    } else {
-      tokens.push(getPhrase(c));
-    }
-  }
+  readInvalidText(c, tokens, ";");
   if (c.eof) return;
   tokens.push(new ValueTerminal(";", "parameter-separator"));
   c.pos++;
   tokens.push(parseMimeParameters(c));
 }
 
-/** Python's `unquote_to_bytes`: %XX escapes become bytes, other characters their UTF-8. */
+/**
+ * Python's `unquote_to_bytes`: %XX escapes become bytes, other characters their UTF-8.
+ * One pass, no per-character allocation: a value of many megabytes decodes in linear time.
+ */
 function percentDecode(text: string): Uint8Array {
-  const out: number[] = [];
-  const utf8 = new TextEncoder();
+  const out = new Uint8Array(text.length * 3);
+  let n = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === "%" && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
-      out.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+    const code = text.charCodeAt(i);
+    if (code === 0x25 && i + 2 < text.length && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
+      out[n++] = Number.parseInt(text.slice(i + 1, i + 3), 16);
       i += 2;
+    } else if (code < 0x80) {
+      out[n++] = code;
     } else {
       const cp = text.codePointAt(i)!;
-      const s = String.fromCodePoint(cp);
-      for (const byte of utf8.encode(s)) out.push(byte);
-      i += s.length - 1;
+      const bytes = Buffer.from(String.fromCodePoint(cp), "utf8");
+      out.set(bytes, n);
+      n += bytes.length;
+      if (cp > 0xffff) i++;
     }
   }
-  return Uint8Array.from(out);
+  return out.subarray(0, n);
+}
+
+function isHex(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+}
+
+/** Octets of an RFC 2231 value decoded in `charset`; ASCII (U+FFFD for the rest) when the charset is unknown. */
+function decodeExtendedValue(bytes: Uint8Array, charset: string): { text: string; undecodable: boolean } {
+  return isKnownCharset(charset) ? decodeCharset(bytes, charset) : decodeAscii(bytes);
 }
 
 /**
  * The decoded parameters, in order of first appearance (Python's `MimeParameters.params`):
- * RFC 2231 sections joined in number order, extended values %-decoded in their charset,
- * duplicates ignored with a defect on the duplicate.
+ * RFC 2231 sections joined in number order, duplicates ignored with a defect on the
+ * duplicate. The octets of consecutive extended (`*N*`) sections are joined before they
+ * are decoded in the charset, so that a character split between two sections survives
+ * (Python decodes each section alone, with surrogate escapes that its header classes
+ * later put back together; the raw tokens keep the broken halves).
  */
 function interpretParams(tokens: MimeParameters): Array<[string, string]> {
   const byName = new Map<string, Array<[number, Parameter]>>();
   for (const token of tokens.items) {
     if (!token.tokenType.endsWith("parameter") || !(token instanceof Parameter)) continue;
-    if (token.at(0)?.tokenType !== "attribute") continue;
-    const name = pyStrip(token.at(0)!.value);
+    const name = token.attributeName;
+    if (name === undefined) continue;
     let parts = byName.get(name);
     if (!parts) byName.set(name, (parts = []));
     parts.push([token.sectionNumber, token]);
@@ -1689,31 +2123,41 @@ function interpretParams(tokens: MimeParameters): Array<[string, string]> {
       parts = parts.slice(0, 1);
     }
     const valueParts: string[] = [];
+    // A run of extended sections: their octets, and the section that gets a decoding defect.
+    let run: { octets: Uint8Array[]; first: Parameter } | undefined;
+    const endRun = (): void => {
+      if (!run) return;
+      const decoded = decodeExtendedValue(Buffer.concat(run.octets), charset);
+      if (decoded.undecodable) run.first.defects.push(new UndecodableBytesDefect());
+      valueParts.push(decoded.text);
+      run = undefined;
+    };
+    // Reported once per parameter, on its first offending section (Python: on each).
+    const found = new Set<string>();
+    const defect = (param: Parameter, message: string): void => {
+      if (found.has(message)) return;
+      found.add(message);
+      param.defects.push(new InvalidHeaderDefect(message));
+    };
     let i = 0;
     for (const [sectionNumber, param] of parts) {
       if (sectionNumber !== i) {
         if (!param.extended) {
-          param.defects.push(new InvalidHeaderDefect("duplicate parameter name; duplicate ignored"));
+          defect(param, "duplicate parameter name; duplicate ignored");
           continue;
         }
-        param.defects.push(new InvalidHeaderDefect("inconsistent RFC2231 parameter numbering"));
+        defect(param, "inconsistent RFC2231 parameter numbering");
       }
       i++;
-      let value = param.paramValue;
       if (param.extended) {
-        const bytes = percentDecode(value);
-        if (isKnownCharset(charset)) {
-          const decoded = decodeCharset(bytes, charset);
-          value = decoded.text;
-          if (decoded.undecodable) param.defects.push(new UndecodableBytesDefect());
-        } else {
-          const decoded = decodeAscii(bytes);
-          value = decoded.text;
-          if (decoded.undecodable) param.defects.push(new UndecodableBytesDefect());
-        }
+        run ??= { octets: [], first: param };
+        run.octets.push(percentDecode(param.paramValue));
+      } else {
+        endRun();
+        valueParts.push(param.paramValue);
       }
-      valueParts.push(value);
     }
+    endRun();
     out.push([name, valueParts.join("")]);
   }
   return out;
@@ -1832,14 +2276,9 @@ function parseContentTransferEncodingHeaderNow(value: string): ContentTransferEn
     if (!(err instanceof HeaderParseError)) throw err;
     cte.defects.push(new InvalidHeaderDefect(`Expected content transfer encoding but found ${JSON.stringify(c.rest())}`));
   }
-  while (!c.eof) {
+  if (!c.eof) {
     cte.defects.push(new InvalidHeaderDefect("Extra text after content transfer encoding"));
-    if (PHRASE_ENDS.has(at(c))) {
-      cte.push(new ValueTerminal(at(c), "misplaced-special"));
-      c.pos++;
-    } else {
-      cte.push(getPhrase(c));
-    }
+    readInvalidText(c, cte, "");
   }
   return cte;
 }

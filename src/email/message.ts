@@ -14,12 +14,14 @@ import {
   InvalidHeaderError,
   MessageDefect,
   MultipartConversionError,
+  UndecodableBytesDefect,
 } from "./errors.js";
 import { Header } from "./header.js";
-import type { BaseHeader, HeaderInput } from "./headerregistry.js";
+import { addSourceDefect, type BaseHeader, type HeaderInput } from "./headerregistry.js";
 import { formatParam, splitParams, valueBeforeParams, type ParamValue } from "./params.js";
 import { compat32, defaultPolicy, type Policy, type StoredHeaderValue } from "./policy.js";
 import { flattenToBytes, flattenToString } from "./generator.js";
+import { RawHeaderValue } from "./rawheader.js";
 import { collapseRfc2231Value, decodeParams, unquote } from "./utils.js";
 import { emailFromObject, emailFromObjectAsync, type EmailInit } from "./fromobject.js";
 
@@ -63,6 +65,49 @@ export interface SetParamOptions extends ParamOptions {
 
 const SEMISPACE = "; ";
 
+/** A header as a message stores it: the name as given and the stored value. */
+type HeaderEntry = [string, StoredHeaderValue];
+
+/**
+ * What each stored header gave out last, by policy. Without it every accessor
+ * (getContentType, getParams, getFilename, getContent ...) parsed the header's value
+ * again: a megabyte Content-Type cost seconds a call. A header replaced by set(),
+ * replaceHeader() or anything else is a new entry, so nothing stale is ever handed out.
+ */
+const fetched = new WeakMap<HeaderEntry, Map<Policy, string | BaseHeader | Header>>();
+
+/**
+ * The stored header as `policy` hands it out (Python's `header_fetch_parse`). A legacy
+ * `Header` or source text read through a modern policy (a compat32 message's
+ * getHeader()) is parsed from its text; source octets that are not UTF-8 give the typed
+ * header an UndecodableBytesDefect, as in Python.
+ * @internal (the parser uses it to check headers under raiseOnDefect)
+ */
+export function fetchHeader(policy: Policy, entry: HeaderEntry): string | BaseHeader | Header {
+  let byPolicy = fetched.get(entry);
+  const known = byPolicy?.get(policy);
+  if (known !== undefined) return known;
+  const [name, value] = entry;
+  const header = policy.headerFetchParse(name, policy.isModern && value instanceof Header ? value.toString() : value);
+  if (value instanceof RawHeaderValue && typeof header !== "string" && !(header instanceof Header) && !isUtf8(value.bytes)) {
+    addSourceDefect(header, new UndecodableBytesDefect(`the ${name} header holds octets that are not UTF-8 (shown as U+FFFD)`));
+  }
+  if (!byPolicy) fetched.set(entry, (byPolicy = new Map()));
+  byPolicy.set(policy, header);
+  return header;
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    STRICT_UTF8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The legacy message class (Python's `email.message.Message`): headers as an ordered,
  * case-insensitive, multi-valued mapping, a payload, and the legacy MIME helpers.
@@ -79,7 +124,7 @@ export class Message {
   defects: MessageDefect[] = [];
 
   /** @internal the stored headers, in order: [name as given, stored value]. */
-  protected headerList: Array<[string, StoredHeaderValue]> = [];
+  protected headerList: HeaderEntry[] = [];
   /** @internal */
   protected payload: Payload = undefined;
   /** @internal the charset set by {@link Message.setCharset}. */
@@ -294,8 +339,8 @@ export class Message {
   /** The first value of header `name` as text, or `undefined` when there is none. */
   get(name: string): string | undefined {
     const lower = name.toLowerCase();
-    for (const [k, v] of this.headerList) {
-      if (k.toLowerCase() === lower) return this.policy.headerFetchParse(k, v).toString();
+    for (const entry of this.headerList) {
+      if (entry[0].toLowerCase() === lower) return fetchHeader(this.policy, entry).toString();
     }
     return undefined;
   }
@@ -304,8 +349,8 @@ export class Message {
   getAll(name: string): string[] {
     const lower = name.toLowerCase();
     const out: string[] = [];
-    for (const [k, v] of this.headerList) {
-      if (k.toLowerCase() === lower) out.push(this.policy.headerFetchParse(k, v).toString());
+    for (const entry of this.headerList) {
+      if (entry[0].toLowerCase() === lower) out.push(fetchHeader(this.policy, entry).toString());
     }
     return out;
   }
@@ -318,10 +363,8 @@ export class Message {
   getHeader(name: string): BaseHeader | undefined {
     const lower = name.toLowerCase();
     const factory = this.policy.isModern ? this.policy : defaultPolicy;
-    for (const [k, v] of this.headerList) {
-      if (k.toLowerCase() !== lower) continue;
-      const fetched = factory.headerFetchParse(k, typeof v === "string" || v instanceof Header ? v.toString() : v);
-      return fetched as BaseHeader;
+    for (const entry of this.headerList) {
+      if (entry[0].toLowerCase() === lower) return fetchHeader(factory, entry) as BaseHeader;
     }
     return undefined;
   }
@@ -332,7 +375,7 @@ export class Message {
     const factory = this.policy.isModern ? this.policy : defaultPolicy;
     return this.headerList
       .filter(([k]) => k.toLowerCase() === lower)
-      .map(([k, v]) => factory.headerFetchParse(k, typeof v === "string" || v instanceof Header ? v.toString() : v) as BaseHeader);
+      .map((entry) => fetchHeader(factory, entry) as BaseHeader);
   }
 
   /** Whether header `name` is present. */
@@ -420,12 +463,12 @@ export class Message {
 
   /** Header values in order, as text. */
   values(): string[] {
-    return this.headerList.map(([k, v]) => this.policy.headerFetchParse(k, v).toString());
+    return this.headerList.map((entry) => fetchHeader(this.policy, entry).toString());
   }
 
   /** `[name, value]` pairs in order, values as text. */
   items(): Array<[string, string]> {
-    return this.headerList.map(([k, v]) => [k, this.policy.headerFetchParse(k, v).toString()]);
+    return this.headerList.map((entry) => [entry[0], fetchHeader(this.policy, entry).toString()]);
   }
 
   /** `[name, stored value]` pairs as stored, for generators. */

@@ -333,6 +333,7 @@ export const PYTHON_NAMES: Readonly<Record<string, string>> = {
   MultipartInvariantViolationDefect: "email.errors.MultipartInvariantViolationDefect",
   InvalidMultipartContentTransferEncodingDefect: "email.errors.InvalidMultipartContentTransferEncodingDefect",
   UndecodableBytesDefect: "email.errors.UndecodableBytesDefect",
+  UnknownCharsetDefect: "— (Python raises LookupError from get_content)",
   InvalidBase64PaddingDefect: "email.errors.InvalidBase64PaddingDefect",
   InvalidBase64CharactersDefect: "email.errors.InvalidBase64CharactersDefect",
   InvalidBase64LengthDefect: "email.errors.InvalidBase64LengthDefect",

@@ -393,3 +393,78 @@ print(json.dumps([Charset(c).body_encode(t) for c, t in json.load(sys.stdin)]))
     expect(() => addCharset("x-bad", null, "shortest" as never)).toThrow(TypeError);
   });
 });
+
+describe("ISO 2022 and HZ, as Japanese, Chinese and Korean mail has them", () => {
+  /** Each as [bytes, the text python3 reads them as, python3's iso2022_jp reading or null when it refuses]. */
+  const JP = python<{ extensions: [string, string, string | null]; kana: [string, string, string | null] }>(
+    `
+import json
+def jis(ch):
+    s1, s2 = ch.encode('cp932')
+    j1 = (s1 - (0x70 if s1 < 0xa0 else 0xb0)) * 2 - (1 if s2 < 0x9f else 0)
+    j2 = s2 - (0x1f if s2 < 0x7f else 0x20 if s2 < 0x9f else 0x7e)
+    return bytes([j1, j2])
+# NEC row 13 and the NEC-selected IBM extensions (cp932 0x87xx, 0xEDxx, 0xEExx)
+chars = ''.join(bytes([s1, s2]).decode('cp932') for s1, s2 in [(0x87, 0x40), (0x87, 0x54), (0x87, 0x82), (0x87, 0x9a), (0xed, 0x40), (0xed, 0xf1), (0xee, 0xec)])
+data = b'\\x1b$B' + b''.join(jis(c) for c in chars) + b'\\x1b(B'
+def py(data):
+    try: return data.decode('iso2022_jp')
+    except UnicodeDecodeError: return None
+kana = 'ｱｲｳ ﾃｽﾄ'.encode('iso2022_jp_ext')
+print(json.dumps({"extensions": [data.hex(), chars, py(data)], "kana": [kana.hex(), kana.decode('iso2022_jp_ext'), py(kana)]}))
+`,
+    null,
+  );
+
+  it("reads NEC row 13 and the IBM extensions in iso-2022-jp, as cp932 has them (Python's iso2022_jp refuses them)", () => {
+    const [bytes, text, pythons] = JP.extensions;
+    expect(decodeBytes(fromHex(bytes), "iso-2022-jp")).toBe(text);
+    expect(text).toContain("①");
+    expect(pythons).toBeNull();
+  });
+
+  it("reads half-width katakana in iso-2022-jp, after ESC ( I or SO, as Python's iso2022_jp_ext", () => {
+    const [bytes, text, pythons] = JP.kana;
+    expect(decodeBytes(fromHex(bytes), "iso-2022-jp")).toBe(text);
+    expect(pythons).toBeNull();
+    expect(decodeBytes(new Uint8Array(Buffer.from("a\x0e123\x0fb", "latin1")), "iso-2022-jp")).toBe("aｱｲｳb");
+  });
+
+  const READ_ONLY: Record<string, string> = { "iso-2022-jp-2": "iso2022_jp_2", "iso-2022-kr": "iso2022_kr", "hz-gb-2312": "hz" };
+  const TEXTS: Record<string, string> = {
+    "iso-2022-jp-2": "日本語 中文简体 한국어 ¡Olé! ΑΒΓ αβγ ä 鷗\nline two",
+    "iso-2022-kr": "한국어 텍스트 and ASCII\n두 번째 줄",
+    "hz-gb-2312": "中文简体 ~ tilde\n第二行",
+  };
+  const BYTES = python<Record<string, string>>(
+    `
+import json, sys
+print(json.dumps({name: text.encode(codec).hex() for name, (codec, text) in json.load(sys.stdin).items()}))
+`,
+    Object.fromEntries(Object.entries(READ_ONLY).map(([name, codec]) => [name, [codec, TEXTS[name]]])),
+  );
+
+  it.each(Object.keys(READ_ONLY))("reads %s as Python's codec writes it", (charset) => {
+    expect(isKnownCharset(charset)).toBe(true);
+    expect(decodeBytes(fromHex(BYTES[charset]!), charset)).toBe(TEXTS[charset]);
+  });
+
+  it.each(Object.keys(READ_ONLY))("refuses to write %s, with a CharsetError that says what to use", (charset) => {
+    expect(() => encodeText("a", charset)).toThrow(/does not write it; use utf-8/);
+  });
+
+  it("knows Python's names for them", () => {
+    expect(["iso2022_jp_2", "csISO2022KR", "hz", "HZ-GB-2312"].map(canonicalCharsetName)).toEqual([
+      "iso-2022-jp-2",
+      "iso-2022-kr",
+      "hz-gb-2312",
+      "hz-gb-2312",
+    ]);
+  });
+
+  it("puts one U+FFFD for each character it cannot read, and refuses it when decoding strictly", () => {
+    const data = new Uint8Array(Buffer.from("a\x1b$B/!$\"\x1b(Bb", "latin1"));
+    expect(decodeBytes(data, "iso-2022-jp", { errors: "replace" })).toBe("a\ufffdあb");
+    expect(() => decodeBytes(data, "iso-2022-jp")).toThrow(CharsetError);
+  });
+});

@@ -16,6 +16,7 @@ import {
   parseMessageId,
   MAX_COMMENT_DEPTH,
 } from "../../src/email/headervalueparser.js";
+import { policy } from "../../src/email/policy.js";
 
 /** Runs a python3 script with JSON on stdin and returns its JSON stdout. */
 function python<T>(script: string, input: unknown): T {
@@ -40,6 +41,8 @@ interface Summary {
   cte?: string;
   version?: [string | null, number | null, number | null];
   date?: [number, number | null] | null;
+  /** Python's defect messages (the oracle's side only). */
+  messages?: string[];
 }
 
 // Python's header objects, summarised. Unstructured headers report the defects of their
@@ -62,7 +65,8 @@ for name, value in json.load(sys.stdin):
         defects = parser.get_unstructured(value).all_defects
     # mailport has no CharsetError defect: an unknown charset is an InvalidHeaderDefect.
     names = [type(d).__name__ for d in defects]
-    r = {'str': clean(str(h)), 'defects': ['InvalidHeaderDefect' if n == 'CharsetError' else n for n in names]}
+    r = {'str': clean(str(h)), 'defects': ['InvalidHeaderDefect' if n == 'CharsetError' else n for n in names],
+         'messages': [str(d) for d in defects]}
     if isinstance(h, hr.AddressHeader):
         r['groups'] = [[g.display_name, [[a.display_name, a.username, a.domain] for a in g.addresses]] for g in h.groups]
     if isinstance(h, hr.ParameterizedMIMEHeader):
@@ -175,7 +179,45 @@ const ADDRESSES = [
   "   ",
   "a:b@example.com",
   "Bob: <bob@example.com>;",
+  "=?utf-8?q?a:b?= <x@example.com>",
+  "=?utf-8?q?a<b?= x@example.com",
+  '"quoted, with: <specials>" <x@example.com>',
+  '"=?utf-8?q?x"y?=" <x@example.com>',
+  "(comment with <angle> and :colon) x@example.com",
+  "(nested (comment: <a>) \\) here) Name: x@example.com;",
+  "Name \\: x@example.com",
+  "a.b. c. <x@example.com>",
+  "a . . b c d@example.com",
 ];
+
+/**
+ * Values where Python reports one defect again for every word, dot or backslash of a
+ * local part or phrase (a million times for a hostile value); mailport reports each
+ * kind once per local part or phrase. Compared with Python's list without the repeats.
+ */
+const REPEATS_ONCE = new Set(["just a name", "a.b. c. <x@example.com>", "a . . b c d@example.com"]);
+
+/**
+ * Values with an encoded word whose octets do not decode: Python reports the word, and
+ * each token of its decoded text again; mailport reports the word once.
+ */
+const UNDECODABLE_ONCE = new Set(["=?utf-8?q?=C3?="]);
+
+/** Python's defect names without the second report of each undecodable encoded word. */
+function undecodableOnce(names: readonly string[], messages: readonly string[]): string[] {
+  return names.filter((_name, i) => messages[i] !== "Non-ASCII characters found in header token");
+}
+
+/** Python's defect names with repeats of the same defect (name and message) left out. */
+function withoutRepeats(names: readonly string[], messages: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((name, i) => {
+    const key = `${name}: ${messages[i]}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 const MIME = [
   ["Content-Type", 'text/plain; charset="utf-8"'],
@@ -272,7 +314,10 @@ describe("header value parsing against Python 3.11", () => {
   const expected = python<Summary[]>(ORACLE, CORPUS);
 
   for (const [i, [name, value]] of CORPUS.entries()) {
-    const py = expected[i]!;
+    const { messages, ...all } = expected[i]!;
+    let py = all;
+    if (REPEATS_ONCE.has(value)) py = { ...all, defects: withoutRepeats(all.defects!, messages!) };
+    if (UNDECODABLE_ONCE.has(value)) py = { ...all, defects: undecodableOnce(all.defects!, messages!) };
     it(`reads ${name}: ${JSON.stringify(value)} as Python does`, () => {
       const ours = summarise(registry, name, value);
       if (py.error) {
@@ -294,6 +339,117 @@ describe("header value parsing against Python 3.11", () => {
 
   it("only lists as Python crashes values that are malformed", () => {
     for (const value of PYTHON_RAISES) expect(["Bob <", "bob@", "Bob <bob@", "<", "a@"]).not.toContain(value.trim() + "x");
+  });
+});
+
+/**
+ * A character split between two RFC 2231 sections or two adjacent encoded words (RFC
+ * 2047 section 5 forbids the latter, RFC 2231 does not say; mailers do both). Python
+ * reads the text right through its surrogate escapes, except in display names, and
+ * reports the halves as undecodable; mailport decodes the octets together.
+ */
+describe("characters split between sections and between encoded words", () => {
+  const registry = new HeaderRegistry();
+  // [header, value, the decoded text]; Python gets the text too for UTF-8 (its surrogate
+  // escapes are put back together as UTF-8) but not for other charsets.
+  const PARAMS: Array<[string, string, string]> = [
+    ["Content-Disposition", "attachment; filename*0*=utf-8''%E6%97; filename*1*=%A5%E6%9C%AC.txt", "日本.txt"],
+    ["Content-Type", "text/plain; name*0*=utf-8''%E2%82; name*1*=%AC; name*2=.txt", "€.txt"],
+    ["Content-Type", "text/plain; name*1*=%AC%20rates; name*0*=utf-8''%E2%82", "€ rates"],
+    ["Content-Type", "text/plain; name*0*=shift_jis''%93; name*1*=%FA%96%7B", "日本"],
+  ];
+  const WORDS: Array<[string, string]> = [
+    ["=?utf-8?q?caf=C3?= =?utf-8?q?=A9?=", "café"],
+    ["=?utf-8?Q?=E2=82?= =?utf-8?Q?=AC?=", "€"],
+    ["=?utf-8?q?=E2?= =?utf-8?q?=82?=\t=?utf-8?q?=AC?= rates", "€ rates"],
+    ["=?utf-8?b?5pel5g==?= =?utf-8?b?nKw=?=", "日本"],
+    ["=?utf-8?q?caf=C3?==?utf-8?q?=A9?=", "café"],
+    ["=?shift_jis?b?kw==?= =?shift_jis?b?+pZ7?=", "日本"],
+  ];
+  const expected = python<{ params: Array<Record<string, string>>; words: string[] }>(
+    `
+import json, sys
+from email import policy
+cases = json.load(sys.stdin)
+print(json.dumps({
+    "params": [dict(policy.default.header_factory(n, v).params) for n, v, _ in cases["params"]],
+    "words": [str(policy.default.header_factory("Subject", v)) for v, _ in cases["words"]],
+}))
+`,
+    { params: PARAMS, words: WORDS },
+  );
+  const utf8 = (value: string): boolean => /utf-8/.test(value);
+
+  it.each(PARAMS.map((p, i) => [p[1], i] as const))("decodes %s, without defects", (_value, i) => {
+    const [name, value, text] = PARAMS[i]!;
+    const header = registry.create(name, value) as ContentTypeHeader;
+    expect(Object.values(header.params)).toEqual([text]);
+    expect(header.defects).toEqual([]);
+    if (utf8(value)) expect({ ...header.params }).toEqual(expected.params[i]);
+    else expect(Object.values(expected.params[i]!)[0]).toContain("\ufffd");
+  });
+
+  it.each(WORDS.map((w, i) => [w[0], i] as const))("decodes Subject: %s, without UndecodableBytesDefect", (_value, i) => {
+    const [value, text] = WORDS[i]!;
+    const header = registry.create("Subject", value);
+    expect(String(header)).toBe(text);
+    expect(header.defects.map((d) => d.name)).not.toContain("UndecodableBytesDefect");
+    if (utf8(value)) expect(String(header)).toBe(expected.words[i]);
+    else expect(expected.words[i]).toContain("\ufffd");
+  });
+
+  it.each(WORDS.map((w, i) => [w[0], i] as const))("decodes the display name %s as one text", (_value, i) => {
+    // Python's display name keeps the white space between the words and the undecodable halves.
+    const [value, text] = WORDS[i]!;
+    const header = registry.create("To", `${value} <a@example.com>`) as AddressHeader;
+    expect(header.addresses[0]?.displayName).toBe(text);
+    expect(header.defects.map((d) => d.name)).not.toContain("UndecodableBytesDefect");
+  });
+
+  it("still reports octets that no adjacent word completes", () => {
+    const header = registry.create("Subject", "=?utf-8?q?caf=C3?= =?iso-8859-1?q?=A9?= =?utf-8?q?=E2=82?=");
+    expect(String(header)).toBe("caf\ufffd\u00a9\ufffd");
+    expect(header.defects.map((d) => d.name)).toContain("UndecodableBytesDefect");
+  });
+
+  it("writes a refolded split character once, in one encoded word", () => {
+    const long = "x".repeat(70);
+    const header = registry.create("Subject", `=?utf-8?q?${long}caf=C3?= =?utf-8?q?=A9?= end`);
+    const folded = header.fold({ policy: policy.default });
+    expect(String(registry.create("Subject", folded.slice("Subject: ".length).replace(/\n\s*/g, " ").trim()))).toBe(`${long}café end`);
+  });
+
+  it("writes a refolded split RFC 2231 value as the decoded text", () => {
+    const header = registry.create("Content-Disposition", PARAMS[0]![1]) as ContentDispositionHeader;
+    const folded = header.fold({ policy: policy.default.clone({ maxLineLength: 40 }) });
+    const again = registry.create("Content-Disposition", folded.slice("Content-Disposition: ".length).replace(/\n\s*/g, " ").trim());
+    expect((again as ContentDispositionHeader).params["filename"]).toBe("日本.txt");
+  });
+});
+
+describe("encoded words in iso-2022-jp", () => {
+  const registry = new HeaderRegistry();
+
+  it("read NEC row 13 and half-width katakana, without defects", () => {
+    const header = registry.create("Subject", "=?iso-2022-jp?b?GyRCLSEbKEI=?= =?iso-2022-jp?b?GyhJMRsoQg==?=");
+    expect(String(header)).toBe("①ｱ");
+    expect(header.defects).toEqual([]);
+  });
+
+  it("report a word they cannot read once (Python: the word, and each token of its text)", () => {
+    const header = registry.create("Subject", "=?iso-2022-jp?b?GyRCLyEbKEI=?=");
+    expect(String(header)).toBe("\ufffd");
+    expect(header.defects.map((d) => d.name)).toEqual(["UndecodableBytesDefect"]);
+  });
+});
+
+describe("defects found after parsing", () => {
+  it("carry no stack trace, like those found while parsing (a hostile value makes thousands)", () => {
+    const tree = parseContentTypeHeader("text/plain; a*1*=x; a*3*=y; b*0*=zz''%FF");
+    expect(tree.params.length).toBe(2); // interpreted now, on first use
+    const defects = tree.allDefects;
+    expect(defects.length).toBeGreaterThan(0);
+    for (const defect of defects) expect(defect.stack ?? "").not.toMatch(/\n\s+at /);
   });
 });
 
@@ -361,9 +517,38 @@ describe("hostile values parse in linear time", () => {
     expect(getAddressList(entry.repeat(n)).allMailboxes.length).toBe(n);
   });
 
-  it("reads a megabyte of words in front of an address", () => {
+  it("reads a megabyte of words in front of an address, with each kind of defect once", () => {
     const value = `${"a ".repeat(MB / 2)}b@example.com`;
-    expect(getAddressList(value).allMailboxes.length).toBe(1);
+    const list = getAddressList(value);
+    // "a a ... a b": every word of the local part, one space between each.
+    expect(list.allMailboxes.map((m) => [m.localPart?.length, m.domain])).toEqual([[MB + 1, "example.com"]]);
+    expect(list.allDefects.map((d) => d.message)).toEqual([
+      "local-part is not dot-atom, quoted-string, or obs-local-part",
+      "missing '.' between words",
+    ]);
+  });
+
+  it("reads a megabyte of words in front of an angle address as its display name", () => {
+    const value = `${"a ".repeat(MB / 2)}<b@example.com>`;
+    const [mailbox] = getAddressList(value).allMailboxes;
+    expect(mailbox?.displayName).toBe(`${"a ".repeat(MB / 2 - 1)}a`);
+    expect(mailbox?.localPart).toBe("b");
+  });
+
+  it("reads a megabyte of dots and of backslashes in a local part, with one defect of each kind", () => {
+    for (const unit of [".", "\\"]) {
+      const list = getAddressList(`${unit.repeat(MB)}a@example.com`);
+      const messages = list.allDefects.map((d) => d.message);
+      expect(new Set(messages).size).toBe(messages.length);
+      expect(String(list)).toBe(`${unit.repeat(MB)}a@example.com`);
+    }
+  });
+
+  it("reads a megabyte of group openers", () => {
+    const value = `${"g:".repeat(MB / 2)}a@example.com`;
+    const list = getAddressList(value);
+    expect(list.addresses.map((a) => a.displayName)).toEqual(["g"]);
+    expect(String(list)).toBe(`${value};`); // the group's missing ";" is added, as Python does
   });
 
   it("reads a megabyte-long unterminated quoted string", () => {
@@ -373,6 +558,15 @@ describe("hostile values parse in linear time", () => {
 
   it("reads a megabyte of parameters", () => {
     const value = `text/plain${"; a*1*=%41".repeat(MB / 10)}`;
-    expect(parseContentTypeHeader(value).params.length).toBe(1);
+    const tree = parseContentTypeHeader(value);
+    expect(tree.params).toEqual([["a", "A".repeat(MB / 10)]]);
+    // Python reports the numbering on every section.
+    expect(tree.allDefects.map((d) => d.message)).toEqual(["inconsistent RFC2231 parameter numbering"]);
+  });
+
+  it("reads a megabyte of numbered sections", () => {
+    const sections = Array.from({ length: MB / 16 }, (_, i) => `; a*${i}*=%41`);
+    sections[0] = "; a*0*=utf-8''%41";
+    expect(parseContentTypeHeader(`text/plain${sections.join("")}`).params).toEqual([["a", "A".repeat(MB / 16)]]);
   });
 });

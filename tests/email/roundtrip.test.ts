@@ -32,20 +32,12 @@ function normalize(text: string): string {
 }
 
 /**
- * White space between a header's colon and its value is not part of the value (Python's
- * header_source_parse strips it too): "Subject:   padded" reads back as "padded", and a
- * header folded right after its colon is written back as "Subject: " and a line break
- * (as Python's policy writes it). Header values are compared without leading white
- * space, and bytes without the white space after a header's colon.
- */
-function withoutSpaceAfterColon(text: string): string {
-  return text.replace(/^([\x21-\x39\x3b-\x7e]+):[ \t]*/gm, "$1:");
-}
-
-/**
  * Header values as text. compat32's get() gives a value as stored (encoded words and
  * folding kept, as Python's compat32 does), so legacy messages are compared by their
- * typed (decoded) values, as Python's policy.default reads them.
+ * typed (decoded) values, as Python's policy.default reads them. White space between a
+ * header's colon and its value is not part of the value (Python's header_source_parse
+ * strips it too: "Subject:   padded" reads back as "padded"), so values are compared
+ * without leading white space.
  */
 function headerTexts(m: Message): Array<[string, string]> {
   if (m.policy.isModern) return m.items().map(([k, v]) => [k, v.trimStart()]);
@@ -203,8 +195,8 @@ describe("round trips of the recipe messages", () => {
     });
 
     it("serializes the parsed message to the same bytes", () => {
-      const again = withoutSpaceAfterColon(Buffer.from(parseBack(b).asBytes()).toString("latin1"));
-      const first = withoutSpaceAfterColon(Buffer.from(b.bytes).toString("latin1"));
+      const again = Buffer.from(parseBack(b).asBytes()).toString("latin1");
+      const first = Buffer.from(b.bytes).toString("latin1");
       if (name in KNOWN_BYTES) expect(again).not.toBe(first);
       else expect(again).toBe(first);
     });
