@@ -162,6 +162,16 @@ const CASES: readonly Case[] = [
     pyAccess: "[p.get_content_type() for p in msg.walk()]",
   },
   {
+    name: "boundary-like lines under 100 enclosing multiparts",
+    make: (n) => {
+      let head = "";
+      for (let i = 0; i < 100; i++) head += `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n`;
+      return ascii(`${head}\n${repeatTo("--line that looks like a boundary\n", n - head.length)}`);
+    },
+    access: (msg) => void [...msg.walk()],
+    pyAccess: "list(msg.walk())",
+  },
+  {
     name: "thousands of boundary-like lines",
     make: (n) =>
       ascii(`Content-Type: multipart/mixed; boundary="b"\n\n--b\n\n${repeatTo("--b-but-not-quite\n--bb--\n--b x\n", n)}--b--\n`),

@@ -262,10 +262,9 @@ describe("getAddresses", () => {
     expect(getAddresses([`${"g:".repeat(100_000)}a@b.c`], { strict: false })).toEqual([["", "a@b.c"]]);
   });
 
-  it("reads a megabyte of words in front of an address in reasonable time", () => {
-    const started = Date.now();
+  it("reads a megabyte of words in front of an address", () => {
+    // Its speed is measured in bench/parse.ts, not here.
     expect(parseAddr(`${"a ".repeat(1 << 19)}<b@example.com>`)[1]).toBe("b@example.com");
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it("does not count commas inside quoted names", () => {

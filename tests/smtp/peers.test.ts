@@ -275,12 +275,12 @@ describe("transactions", () => {
     const smtp = client(p.port);
     await smtp.connect();
     const huge = Buffer.alloc(16 * 1024 * 1024, "a\r\n");
-    const started = Date.now();
+    // The peer stops reading after its reply: a client that went on writing would stall
+    // on the full socket and fail with SMTPTimeoutError, not with the server's 552.
     const error = await smtp.sendmail("a@example.com", "b@example.com", huge).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SMTPDataError);
     expect((error as SMTPDataError).code).toBe(552);
     expect(smtp.isConnected).toBe(false);
-    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it("refuses a control character in any command argument before writing anything", async () => {
