@@ -11,6 +11,7 @@ import { HeaderWriteError, InvalidHeaderError, MessageDefect } from "./errors.js
 import type { ContentManager } from "./contentmanager.js";
 import { rawDataManager } from "./contentmanager.js";
 import { RawHeaderValue } from "./rawheader.js";
+import { isUtf8 } from "node:buffer";
 
 /** What a header factory makes: a typed header object. */
 export type HeaderFactory = (name: string, value: HeaderInput) => BaseHeader;
@@ -283,18 +284,37 @@ export class EmailPolicy extends Policy {
   }
 
   fold(name: string, value: StoredHeaderValue): string {
+    if (value instanceof RawHeaderValue && isUtf8(value.bytes)) {
+      // UTF-8 source text is written as it came, as asBytes() writes its octets.
+      const lines = value.toString().split(/\r\n|\r|\n/);
+      return this.sourceOrRefolded(name, value, () => `${name}: ${lines.join(this.linesep)}${this.linesep}`, (line) => line);
+    }
     return this.foldText(name, value, true);
   }
 
   foldBinary(name: string, value: StoredHeaderValue): Uint8Array {
     if (value instanceof RawHeaderValue) {
       // Octets in an unknown charset go back out as they came, unless 7-bit output is required.
-      if (this.cteType === "7bit" || this.needsRefold(name, value.toString())) {
-        return encodeLine(this.headerFactory(name, unfold(value.toString())).fold({ policy: this }));
-      }
-      return rawHeaderLine(name, value.bytes, this.linesep);
+      return this.sourceOrRefolded(name, value, () => rawHeaderLine(name, value.bytes, this.linesep), encodeLine);
     }
     return encodeLine(this.foldText(name, value, this.cteType === "7bit"));
+  }
+
+  /**
+   * A header read from a source with 8-bit octets: `source()` (the line as it came)
+   * unless the output must be 7-bit or the policy refolds it. A refold that cannot be
+   * written (an address whose local part is not ASCII, under a policy without utf8)
+   * gives the source line back when 8-bit output is allowed: refolding a read header is
+   * cosmetic, and must not make a received message impossible to write.
+   */
+  private sourceOrRefolded<T>(name: string, value: RawHeaderValue, source: () => T, encode: (line: string) => T): T {
+    if (this.cteType !== "7bit" && !this.needsRefold(name, value.toString())) return source();
+    try {
+      return encode(this.headerFactory(name, unfold(value.toString())).fold({ policy: this }));
+    } catch (error) {
+      if (error instanceof HeaderWriteError && this.cteType !== "7bit") return source();
+      throw error;
+    }
   }
 
   private needsRefold(name: string, value: string): boolean {

@@ -17,7 +17,7 @@ import {
 } from "../../src/email/parser.js";
 import { EmailMessage, Message } from "../../src/email/message.js";
 import { policy } from "../../src/email/policy.js";
-import { CharsetError, MessageDefect, UnknownCharsetDefect } from "../../src/email/errors.js";
+import { CharsetError, HeaderWriteError, MessageDefect, UnknownCharsetDefect } from "../../src/email/errors.js";
 import { RawHeaderValue } from "../../src/email/rawheader.js";
 import { runPythonJson } from "../helpers/python.js";
 
@@ -560,6 +560,29 @@ function depthOf(msg: Message): number {
   }
   return depth;
 }
+
+describe("writing back 8-bit headers", () => {
+  const longTo = Array.from({ length: 6 }, (_, i) => `jörg${i}@example.com`).join(", ");
+  const source = `From: a@example.com\nTo: ${longTo}\nSubject: Grüße\n\nbody\n`;
+
+  it("writes UTF-8 header text as it came in asString(), as asBytes() writes the octets", () => {
+    const msg = messageFromBytes(octets(Buffer.from(source, "utf8").toString("latin1")));
+    expect(msg.asString()).toBe(source);
+    expect(Buffer.from(msg.asBytes()).toString("utf8")).toBe(source);
+  });
+
+  it("keeps a long read header it cannot refold without utf8, and refolds it with utf8", () => {
+    const msg = messageFromBytes(octets(Buffer.from(source, "utf8").toString("latin1")));
+    expect(Buffer.from(msg.asBytes({ policy: policy.SMTP })).toString("utf8")).toBe(source.replace(/\n/g, "\r\n"));
+    const folded = Buffer.from(msg.asBytes({ policy: policy.SMTPUTF8 })).toString("utf8");
+    expect(folded).toContain("jörg3@example.com,\r\n jörg4@example.com");
+  });
+
+  it("refuses to write a non-ASCII local part where the output must be 7-bit", () => {
+    const msg = messageFromBytes(octets(Buffer.from(source, "utf8").toString("latin1")));
+    expect(() => msg.asBytes({ policy: policy.SMTP.clone({ cteType: "7bit" }) })).toThrow(HeaderWriteError);
+  });
+});
 
 describe("nesting", () => {
   it("parses nesting as deep as Python can in full", () => {
