@@ -20,7 +20,7 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { MessageError } from "./errors.js";
-import { Address } from "./headerregistry.js";
+import { Address, ContentTypeHeader } from "./headerregistry.js";
 import { EmailMessage, type MIMEPart } from "./message.js";
 import { defaultPolicy } from "./policy.js";
 import { getAddresses } from "./utils.js";
@@ -53,7 +53,10 @@ export interface EmailAttachmentInit {
   readonly contentEncoding?: "raw" | "base64" | null | undefined;
   /** A file to read the content from, when there is no `content`. */
   readonly path?: string | null | undefined;
-  /** `type/subtype`; default guessed from `filename` (see {@link guessContentType}). */
+  /**
+   * `type/subtype`, optionally with parameters (`"text/csv; charset=utf-8"`); default
+   * guessed from `filename` (see {@link guessContentType}).
+   */
   readonly contentType?: string | null | undefined;
   /** The Content-ID the html refers to (`cid:logo`); angle brackets are added when missing. */
   readonly contentId?: string | null | undefined;
@@ -441,9 +444,26 @@ interface CheckedAttachment {
   readonly path: string | undefined;
   readonly maintype: string;
   readonly subtype: string;
+  /** Parameters given with the content type (lower-case names). */
+  readonly params: Readonly<Record<string, string>>;
   /** In angle brackets. */
   readonly cid: string | undefined;
   readonly disposition: "attachment" | "inline";
+}
+
+/**
+ * An attachment's `contentType`: `type/subtype` with any parameters, read with the
+ * Content-Type header's own parser.
+ */
+function contentTypeOf(value: unknown, filename: string): { type: string; params: Readonly<Record<string, string>> } {
+  const bad = (): never =>
+    fail(`The contentType of attachment "${filename}" must be "type/subtype", optionally with parameters ("text/csv; charset=utf-8").`);
+  if (typeof value !== "string" || /[\r\n\0]/.test(value)) return bad();
+  const typePart = value.split(";", 1)[0]!.trim();
+  if (!CONTENT_TYPE.test(typePart)) return bad();
+  const header = new ContentTypeHeader("Content-Type", value);
+  if (header.defects.length > 0) return bad();
+  return { type: header.contentType, params: header.params };
 }
 
 function isContent(value: unknown): value is AttachmentContent {
@@ -479,10 +499,8 @@ function checkAttachment(attachment: unknown, index: number): CheckedAttachment 
   if (base64 && !BASE64.test((content as string).replace(/\s+/g, ""))) {
     fail(`The content of attachment "${filename}" is not valid base64.`);
   }
-  if (!isAbsent(contentType) && (typeof contentType !== "string" || !CONTENT_TYPE.test(contentType))) {
-    fail(`The contentType of attachment "${filename}" must be "type/subtype".`);
-  }
-  const type = (typeof contentType === "string" ? contentType : guessContentType(filename)).toLowerCase();
+  const given = isAbsent(contentType) ? undefined : contentTypeOf(contentType, filename);
+  const type = given?.type ?? guessContentType(filename);
   if (type.startsWith("multipart/") || type.startsWith("message/")) {
     fail(`Attachment "${filename}" cannot be of type ${type}.`);
   }
@@ -493,6 +511,7 @@ function checkAttachment(attachment: unknown, index: number): CheckedAttachment 
     fail(`The disposition of attachment "${filename}" must be "attachment" or "inline".`);
   }
   const [maintype, subtype] = type.split("/") as [string, string];
+  const params = given?.params ?? {};
   const cid = typeof contentId === "string" ? (contentId.startsWith("<") ? contentId : `<${contentId}>`) : undefined;
   return {
     filename,
@@ -501,6 +520,7 @@ function checkAttachment(attachment: unknown, index: number): CheckedAttachment 
     path: isAbsent(path) ? undefined : (path as string),
     maintype,
     subtype,
+    params,
     cid,
     disposition: (disposition as "attachment" | "inline" | null | undefined) ?? (cid !== undefined ? "inline" : "attachment"),
   };
@@ -693,11 +713,20 @@ function addPart(
   content: ResolvedContent,
 ): void {
   const { maintype, subtype, filename, disposition, cid } = attachment;
-  const common = { filename, disposition, ...(cid !== undefined ? { cid } : {}) };
+  const { charset, ...params } = attachment.params;
+  const common = {
+    filename,
+    disposition,
+    ...(cid !== undefined ? { cid } : {}),
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+  };
   if (typeof content === "string" && maintype === "text") {
-    add(content, { subtype, ...common });
+    // Text is encoded in the charset asked for (utf-8 when none is).
+    add(content, { subtype, ...(charset !== undefined ? { charset } : {}), ...common });
   } else {
-    add(typeof content === "string" ? new Uint8Array(Buffer.from(content, "utf8")) : content, { maintype, subtype, ...common });
+    // Bytes are sent as they are; a charset parameter only labels them.
+    const labels = charset !== undefined ? { params: { ...params, charset } } : {};
+    add(typeof content === "string" ? new Uint8Array(Buffer.from(content, "utf8")) : content, { maintype, subtype, ...common, ...labels });
   }
 }
 

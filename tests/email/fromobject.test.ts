@@ -416,7 +416,12 @@ describe("the validation contract", () => {
       failure({ ...valid, attachments: [{ filename: "a.bin", content: "x", ...extra }] }).message;
     expect(attach({ contentEncoding: "hex" })).toBe('The contentEncoding of attachment "a.bin" must be "raw" or "base64".');
     expect(attach({ content: "***", contentEncoding: "base64" })).toBe('The content of attachment "a.bin" is not valid base64.');
-    expect(attach({ contentType: "image" })).toBe('The contentType of attachment "a.bin" must be "type/subtype".');
+    expect(attach({ contentType: "image" })).toBe(
+      'The contentType of attachment "a.bin" must be "type/subtype", optionally with parameters ("text/csv; charset=utf-8").',
+    );
+    expect(attach({ contentType: "text/csv; =x" })).toBe(
+      'The contentType of attachment "a.bin" must be "type/subtype", optionally with parameters ("text/csv; charset=utf-8").',
+    );
     expect(attach({ contentType: "multipart/mixed" })).toBe('Attachment "a.bin" cannot be of type multipart/mixed.');
     expect(attach({ disposition: "hidden" })).toBe('The disposition of attachment "a.bin" must be "attachment" or "inline".');
     expect(attach({ content: 42 })).toBe(
@@ -590,6 +595,32 @@ const LACKING: Readonly<Record<string, string>> = {
   "song.flac": "audio/flac",
   "font.woff2": "font/woff2",
 };
+
+describe("a contentType with parameters", () => {
+  const attachmentOf = (attachment: object) =>
+    [...EmailMessage.fromObject({ ...valid, attachments: [{ filename: "r.csv", ...attachment }] }).iterAttachments()][0]!;
+
+  it("encodes text content in the charset it names", () => {
+    const part = attachmentOf({ content: "café,1\n", contentType: "text/csv; charset=iso-8859-1" });
+    expect(part.getContentType()).toBe("text/csv");
+    expect(part.getContentCharset()).toBe("iso-8859-1");
+    expect(part.getContent()).toBe("café,1\n");
+    expect(Buffer.from(part.asBytes()).includes(Buffer.from("caf\xe9", "latin1"))).toBe(true);
+  });
+
+  it("keeps the other parameters", () => {
+    const part = attachmentOf({ content: "a,b\n", contentType: "text/csv; charset=utf-8; header=present" });
+    expect(part.getParam("header")).toBe("present");
+    expect(part.getContentCharset()).toBe("utf-8");
+  });
+
+  it("labels bytes with a charset without changing them", () => {
+    const bytes = new Uint8Array([0x7b, 0x22, 0xc3, 0xa9, 0x22, 0x7d]);
+    const part = attachmentOf({ content: bytes, contentType: "application/json; charset=utf-8" });
+    expect(part.getParam("charset")).toBe("utf-8");
+    expect(part.getContent()).toEqual(bytes);
+  });
+});
 
 describe("guessing the content type from the file name", () => {
   /** Python's answers from its built-in table (MimeTypes() reads no /etc/mime.types), null where it has no type. */
