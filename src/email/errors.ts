@@ -66,8 +66,8 @@ export class MessageDefect extends Error {
    */
   override name = "MessageDefect";
   /**
-   * Makes a defect to record with {@link Policy.handleDefect} (or to throw, under
-   * `raiseOnDefect`). Defects are made by the parser and the header machinery; a caller
+   * Makes a defect, to hand to {@link Policy.handleDefect} (which records it, or throws
+   * it under `raiseOnDefect`). The parser and the header machinery make these; a caller
    * makes one only to report its own findings the same way.
    *
    * @param message what was found: a description, or for the header-line defects the

@@ -85,7 +85,7 @@ export interface EmailInit {
   readonly text?: string | null | undefined;
   /** The html body. */
   readonly html?: string | null | undefined;
-  /** The Cc recipients: named in the message, and sent it. */
+  /** The Cc recipients: named in the Cc header, and sent the message. */
   readonly cc?: EmailAddressListInit | null | undefined;
   /** Recipients that get the message without being named in it (no Bcc header is sent). */
   readonly bcc?: EmailAddressListInit | null | undefined;
