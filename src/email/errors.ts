@@ -10,6 +10,10 @@
 
 /** Base class of every error the message model throws. */
 export class MessageError extends Error {
+  /**
+   * The class's own name (`"HeaderParseError"`, `"CharsetError"` ...), fixed for each
+   * subclass, so that a logged or printed error says which it is. Test with `instanceof`.
+   */
   override name = "MessageError";
 }
 
@@ -56,7 +60,19 @@ export class InvalidHeaderError extends MessageError {
  * the header machinery could work around.
  */
 export class MessageDefect extends Error {
+  /**
+   * The class's own name (`"StartBoundaryNotFoundDefect"`, `"InvalidHeaderDefect"` ...),
+   * fixed for each subclass, so that a listed or thrown defect says which it is.
+   */
   override name = "MessageDefect";
+  /**
+   * Makes a defect, to hand to {@link Policy.handleDefect} (which records it, or throws
+   * it under `raiseOnDefect`). The parser and the header machinery make these; a caller
+   * makes one only to report its own findings the same way.
+   *
+   * @param message what was found: a description, or for the header-line defects the
+   *   offending line itself; default `""`, as Python's defects often carry none
+   */
   constructor(message?: string) {
     super(message ?? "");
   }
@@ -135,6 +151,12 @@ export class NonPrintableDefect extends HeaderDefect {
   override name = "NonPrintableDefect";
   /** The offending characters. */
   readonly nonPrintables: string;
+  /**
+   * Makes the defect with a message that lists the characters.
+   *
+   * @param nonPrintables the non-printable characters found in the value, which the
+   *   message quotes (JSON-escaped) and `nonPrintables` keeps as they are
+   */
   constructor(nonPrintables: string) {
     super(`the following ASCII non-printables found in header: ${JSON.stringify(nonPrintables)}`);
     this.nonPrintables = nonPrintables;

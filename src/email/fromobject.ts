@@ -26,7 +26,14 @@ import { defaultPolicy } from "./policy.js";
 import { getAddresses } from "./utils.js";
 
 /** An address: `"Ada <ada@example.com>"`, a bare `"ada@example.com"`, or `{ email, name }`. */
-export type EmailAddressInit = string | { readonly email: string; readonly name?: string | null | undefined };
+export type EmailAddressInit =
+  | string
+  | {
+      /** The address itself, `local@domain`. */
+      readonly email: string;
+      /** The display name: any text (non-ASCII is encoded as the policy requires). */
+      readonly name?: string | null | undefined;
+    };
 
 /** One address or several. */
 export type EmailAddressListInit = EmailAddressInit | readonly EmailAddressInit[];
@@ -38,7 +45,12 @@ export type EmailAddressListInit = EmailAddressInit | readonly EmailAddressInit[
  */
 export type EmailHeadersInit =
   | Readonly<Record<string, string | null | undefined>>
-  | ReadonlyArray<{ readonly name: string; readonly value: string | null | undefined }>;
+  | ReadonlyArray<{
+      /** The header name: printable ASCII without a colon. */
+      readonly name: string;
+      /** The value on one line (no CR, LF or NUL); folded on output. */
+      readonly value: string | null | undefined;
+    }>;
 
 /** The content of an attachment: text, bytes, or a `Blob`. */
 export type AttachmentContent = string | Uint8Array | ArrayBuffer | Blob;
@@ -70,14 +82,17 @@ export interface EmailInit {
   readonly from: EmailAddressInit | readonly [EmailAddressInit];
   /** The To recipients; may be empty when there are Cc or Bcc recipients. */
   readonly to: EmailAddressListInit;
+  /** The Subject: not empty, one line (no CR, LF or NUL), any text (encoded as the policy requires). */
   readonly subject: string;
   /** The plain text body. At least one of `text` and `html` is needed. */
   readonly text?: string | null | undefined;
   /** The html body. */
   readonly html?: string | null | undefined;
+  /** The Cc recipients: named in the Cc header, and sent the message. */
   readonly cc?: EmailAddressListInit | null | undefined;
   /** Recipients that get the message without being named in it (no Bcc header is sent). */
   readonly bcc?: EmailAddressListInit | null | undefined;
+  /** Where replies should go (the Reply-To header), when not to the author. */
   readonly replyTo?: EmailAddressListInit | null | undefined;
   /**
    * Extra headers, appended after the others. Refused: Content-* and MIME-Version (the
@@ -85,6 +100,10 @@ export interface EmailInit {
    * header that may appear once (Date, Message-ID, Sender ...) given twice.
    */
   readonly headers?: EmailHeadersInit | null | undefined;
+  /**
+   * Files attached to the message, in order; with html, also its inline parts (those with
+   * a `contentId`, whose `disposition` is then `"inline"` by default).
+   */
   readonly attachments?: readonly EmailAttachmentInit[] | null | undefined;
 }
 

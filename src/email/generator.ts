@@ -451,6 +451,13 @@ function resolve(options: GeneratorOptions, msg: Message, flatten: FlattenOption
 
 /** Serializes messages as text (Python's `email.generator.Generator`). */
 export class Generator {
+  /**
+   * Makes a generator; it can flatten any number of messages. The options are checked
+   * when a message is flattened.
+   *
+   * @param options the policy, From mangling and header length to use instead of each
+   *   message's policy
+   */
   constructor(private readonly options: GeneratorOptions = {}) {}
 
   /** The message as text. 8-bit bodies are transfer-encoded, since text cannot carry octets. */
@@ -461,6 +468,13 @@ export class Generator {
 
 /** Serializes messages as bytes (Python's `email.generator.BytesGenerator`). */
 export class BytesGenerator {
+  /**
+   * Makes a generator; it can flatten any number of messages. The options are checked
+   * when a message is flattened.
+   *
+   * @param options the policy, From mangling and header length to use instead of each
+   *   message's policy
+   */
   constructor(private readonly options: GeneratorOptions = {}) {}
 
   /** The message as bytes; 8-bit bodies go out as they are unless the policy's cteType is 7bit. */

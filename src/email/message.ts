@@ -134,6 +134,11 @@ export class Message {
   /** @internal */
   protected defaultType = "text/plain";
 
+  /**
+   * Makes an empty message: no headers, no payload.
+   *
+   * @param policy the policy its headers and serialization follow; default {@link compat32}
+   */
   constructor(policy: Policy = compat32) {
     this.policy = policy;
   }
@@ -696,6 +701,12 @@ export class Message {
  * `policy.default`. {@link EmailMessage} is the class for whole messages.
  */
 export class MIMEPart extends Message {
+  /**
+   * Makes an empty part (or message): no headers, no payload; build it with
+   * `set`, `setContent` and `addAttachment`.
+   *
+   * @param policy the policy its headers and serialization follow; default `policy.default`
+   */
   constructor(policy: Policy = defaultPolicy) {
     super(policy);
   }

@@ -29,9 +29,14 @@ export interface MIMEEncodedOptions extends MIMEOptions {
 /** Base of the legacy MIME classes: sets Content-Type (with parameters) and MIME-Version. */
 export class MIMEBase extends Message {
   /**
+   * Makes a message with only the Content-Type and MIME-Version headers; set its payload
+   * yourself.
+   *
    * @param maintype main type, e.g. `application`
    * @param subtype subtype, e.g. `pdf`
    * @param params Content-Type parameters
+   * @param options `policy`: default compat32
+   * @throws InvalidHeaderError when a type or parameter holds CR or LF
    */
   constructor(maintype: string, subtype: string, params: Readonly<Record<string, ParamValue | null>> = {}, options: Omit<MIMEOptions, "params"> = {}) {
     super(options.policy ?? compat32);
@@ -51,9 +56,15 @@ export class MIMENonMultipart extends MIMEBase {
 /** A multipart message (default multipart/mixed). */
 export class MIMEMultipart extends MIMEBase {
   /**
+   * Makes a multipart message with the given parts, in order.
+   *
    * @param subtype multipart subtype; default `mixed`
    * @param boundary the boundary; generated when serializing if omitted
    * @param subparts parts to attach
+   * @param options `policy`: default compat32; `params`: extra Content-Type parameters
+   * @throws InvalidHeaderError for a boundary RFC 2046 does not allow, or CR or LF in the
+   *   subtype or a parameter
+   * @throws TypeError when a subpart is not a {@link Message}
    */
   constructor(subtype = "mixed", boundary?: string, subparts?: readonly Message[], options: MIMEOptions = {}) {
     super("multipart", subtype, options.params ?? {}, options);
@@ -69,6 +80,17 @@ export class MIMEMultipart extends MIMEBase {
  * quoted-printable for iso-8859-x, 7bit for us-ascii).
  */
 export class MIMEText extends MIMENonMultipart {
+  /**
+   * Makes a text part holding `text`, encoded in the charset.
+   *
+   * @param text the body
+   * @param subtype `plain` (default), `html` ...
+   * @param charset a charset name or {@link Charset}; default us-ascii when the text is
+   *   ASCII, else utf-8
+   * @param options `policy`: default compat32; `params`: extra Content-Type parameters
+   * @throws CharsetError for an unknown charset, or text the charset cannot encode
+   * @throws InvalidHeaderError when the subtype or a parameter holds CR or LF
+   */
   constructor(text: string, subtype = "plain", charset?: string | Charset, options: MIMEOptions = {}) {
     const chosen = charset ?? (/^[\x00-\x7f]*$/.test(text) ? "us-ascii" : "utf-8");
     super("text", subtype, { charset: chosen.toString(), ...(options.params ?? {}) }, options);
@@ -78,6 +100,15 @@ export class MIMEText extends MIMENonMultipart {
 
 /** An application/* part (default application/octet-stream), base64-encoded by default. */
 export class MIMEApplication extends MIMENonMultipart {
+  /**
+   * Makes an application part holding `data`, transfer-encoded by the encoder.
+   *
+   * @param data the body
+   * @param subtype default `octet-stream`
+   * @param options `policy`: default compat32; `params`: extra Content-Type parameters;
+   *   `encoder`: default base64
+   * @throws InvalidHeaderError when the subtype or a parameter holds CR or LF
+   */
   constructor(data: Uint8Array, subtype = "octet-stream", options: MIMEEncodedOptions = {}) {
     super("application", subtype, options.params ?? {}, options);
     this.setPayload(data);
@@ -91,6 +122,16 @@ export class MIMEApplication extends MIMENonMultipart {
  * @throws TypeError when no subtype is given and none can be guessed.
  */
 export class MIMEImage extends MIMENonMultipart {
+  /**
+   * Makes an image part holding `data`, transfer-encoded by the encoder.
+   *
+   * @param data the image
+   * @param subtype `png`, `jpeg` ...; default guessed from the data
+   * @param options `policy`: default compat32; `params`: extra Content-Type parameters;
+   *   `encoder`: default base64
+   * @throws TypeError when no subtype is given and none can be guessed
+   * @throws InvalidHeaderError when the subtype or a parameter holds CR or LF
+   */
   constructor(data: Uint8Array, subtype?: string, options: MIMEEncodedOptions = {}) {
     const resolved = subtype ?? guessImageSubtype(data);
     if (resolved === undefined) throw new TypeError("could not guess the image subtype; pass it explicitly");
@@ -106,6 +147,16 @@ export class MIMEImage extends MIMENonMultipart {
  * @throws TypeError when no subtype is given and none can be guessed.
  */
 export class MIMEAudio extends MIMENonMultipart {
+  /**
+   * Makes an audio part holding `data`, transfer-encoded by the encoder.
+   *
+   * @param data the sound
+   * @param subtype `mpeg`, `x-wav` ...; default guessed from the data
+   * @param options `policy`: default compat32; `params`: extra Content-Type parameters;
+   *   `encoder`: default base64
+   * @throws TypeError when no subtype is given and none can be guessed
+   * @throws InvalidHeaderError when the subtype or a parameter holds CR or LF
+   */
   constructor(data: Uint8Array, subtype?: string, options: MIMEEncodedOptions = {}) {
     const resolved = subtype ?? guessAudioSubtype(data);
     if (resolved === undefined) throw new TypeError("could not guess the audio subtype; pass it explicitly");
@@ -117,6 +168,15 @@ export class MIMEAudio extends MIMENonMultipart {
 
 /** A message/rfc822 part (or another message/* subtype) holding a whole message. */
 export class MIMEMessage extends MIMENonMultipart {
+  /**
+   * Makes a part whose payload is `message`.
+   *
+   * @param message the message to carry
+   * @param subtype default `rfc822`
+   * @param options `policy`: default compat32
+   * @throws TypeError when `message` is not a {@link Message}
+   * @throws InvalidHeaderError when the subtype holds CR or LF
+   */
   constructor(message: Message, subtype = "rfc822", options: Omit<MIMEOptions, "params"> = {}) {
     if (!(message instanceof Message)) throw new TypeError("MIMEMessage takes a Message");
     super("message", subtype, {}, options);

@@ -76,6 +76,7 @@ const COMPAT32_KEYS: readonly (keyof PolicyOptions)[] = [
 
 /** Any object that collects defects. */
 export interface DefectHolder {
+  /** The defects found so far, in the order found; {@link Policy.registerDefect} appends to it. */
   readonly defects: MessageDefect[];
 }
 
@@ -94,6 +95,15 @@ export abstract class Policy implements ResolvedPolicyOptions {
   readonly headerFactory: HeaderFactory;
   readonly contentManager: ContentManager;
 
+  /**
+   * For subclasses: makes a frozen policy of `defaults` with `overrides` applied.
+   *
+   * @param defaults every attribute's value when not overridden
+   * @param overrides the attributes to change; `undefined` ones are ignored
+   * @param known the attributes this kind of policy has
+   * @throws TypeError for an attribute not in `known`, or a value of the wrong kind
+   *   (a `linesep` other than `"\n"`, `"\r\n"` or `"\r"`, a negative `maxLineLength` ...)
+   */
   protected constructor(defaults: ResolvedPolicyOptions, overrides: PolicyOptions = {}, known: readonly (keyof PolicyOptions)[] = POLICY_KEYS) {
     const merged = { ...defaults, ...definedEntries(new.target.name, overrides, known) } as ResolvedPolicyOptions;
     validateOptions(this.constructor.name, merged);
@@ -254,7 +264,13 @@ export class EmailPolicy extends Policy {
     return true;
   }
 
-  /** @param overrides attributes that differ from the defaults of `policy.default` */
+  /**
+   * Makes a policy that is `policy.default` with `overrides` applied; `clone` on a named
+   * policy is the usual way to get one.
+   *
+   * @param overrides attributes that differ from the defaults of `policy.default`
+   * @throws TypeError for an unknown attribute or a value of the wrong kind
+   */
   constructor(overrides: PolicyOptions = {}) {
     super(EMAIL_POLICY_DEFAULTS(), overrides);
   }
@@ -502,6 +518,10 @@ export const compat32: Compat32 = new Compat32();
 
 /** The named policies, as Python's `email.policy` module exposes them. */
 export const policy = {
+  /**
+   * Python's `email.policy.default`; also exported as {@link defaultPolicy}, since a
+   * variable cannot be named `default`.
+   */
   default: defaultPolicy,
   SMTP,
   SMTPUTF8,

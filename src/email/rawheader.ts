@@ -14,6 +14,13 @@ export class RawHeaderValue {
   /** The octets after "Name:" and its leading white space, without the final line break. */
   readonly bytes: Uint8Array;
 
+  /**
+   * Keeps a copy of the octets. The parser makes these; use {@link RawHeaderValue.needed}
+   * to tell whether a value needs one.
+   *
+   * @param bytes the value's octets after "Name:" and its white space, folding line
+   *   breaks included, without the final line break
+   */
   constructor(bytes: Uint8Array) {
     this.bytes = Uint8Array.from(bytes);
   }

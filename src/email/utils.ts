@@ -510,7 +510,12 @@ function localOffset(date: Date): number {
  *
  * @param date - default now.
  */
-export function localtime(date: Date = new Date()): { date: Date; utcOffset: number } {
+export function localtime(date: Date = new Date()): {
+  /** The same instant as `date` (a copy). */
+  date: Date;
+  /** The system time zone's offset from UTC at that instant, in minutes east (`120` for +0200). */
+  utcOffset: number;
+} {
   return { date: new Date(date.getTime()), utcOffset: localOffset(date) };
 }
 

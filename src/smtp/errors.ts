@@ -12,9 +12,16 @@ import { SMTPResponse } from "./response.js";
 
 /** The base class of every SMTP client error (aiosmtplib's `SMTPException`). */
 export class SMTPException extends Error {
+  /**
+   * The class's own name (`"SMTPSenderRefused"`, `"SMTPReadTimeoutError"` ...), fixed for
+   * each subclass, so that a logged or printed error says which it is. Test with `instanceof`.
+   */
   override readonly name: string = "SMTPException";
 
   /**
+   * Makes the error. The client makes these; a caller makes one to fail the same way
+   * (in a hook, or a wrapper around the client).
+   *
    * @param message what went wrong
    * @param options `cause`: the error this one wraps
    */
@@ -80,6 +87,8 @@ export class SMTPResponseException extends SMTPException {
   readonly command: string | undefined;
 
   /**
+   * Makes the error from a server reply.
+   *
    * @param code the reply code
    * @param message the reply text (lines joined with `\n`)
    * @param options `command`: the command's verb; `cause`: a wrapped error
@@ -123,9 +132,12 @@ export class SMTPSenderRefused extends SMTPResponseException {
   readonly sender: string;
 
   /**
+   * Makes the error from the reply to MAIL FROM.
+   *
    * @param code the reply code
    * @param message the reply text
    * @param sender the refused sender
+   * @param options `command`: default `"MAIL"`; `cause`: a wrapped error
    */
   constructor(code: number, message: string, sender: string, options?: ErrorOptions & { command?: string }) {
     super(code, message, { command: "MAIL", ...options });
@@ -140,9 +152,12 @@ export class SMTPRecipientRefused extends SMTPResponseException {
   readonly recipient: string;
 
   /**
+   * Makes the error from the reply to one RCPT TO.
+   *
    * @param code the reply code
    * @param message the reply text
    * @param recipient the refused recipient
+   * @param options `command`: default `"RCPT"`; `cause`: a wrapped error
    */
   constructor(code: number, message: string, recipient: string, options?: ErrorOptions & { command?: string }) {
     super(code, message, { command: "RCPT", ...options });
@@ -156,7 +171,12 @@ export class SMTPRecipientsRefused extends SMTPException {
   /** One error per refused recipient, in the order they were sent. */
   readonly recipients: readonly SMTPRecipientRefused[];
 
-  /** @param recipients the refusals, one per recipient */
+  /**
+   * Makes the error, its message listing each refusal (`"no recipients were accepted"`
+   * for an empty list).
+   *
+   * @param recipients the refusals, one per recipient, in the order sent; copied
+   */
   constructor(recipients: readonly SMTPRecipientRefused[]) {
     super(
       recipients.length === 0
