@@ -19,7 +19,7 @@ import {
 import { Header } from "./header.js";
 import { addSourceDefect, type BaseHeader, type HeaderInput } from "./headerregistry.js";
 import { formatParam, splitParams, valueBeforeParams, type ParamValue } from "./params.js";
-import { compat32, defaultPolicy, type Policy, type StoredHeaderValue } from "./policy.js";
+import { compat32, defaultPolicy, Policy, type StoredHeaderValue } from "./policy.js";
 import { flattenToBytes, flattenToString } from "./generator.js";
 import { RawHeaderValue } from "./rawheader.js";
 import { collapseRfc2231Value, decodeParams, unquote } from "./utils.js";
@@ -108,6 +108,13 @@ function isUtf8(bytes: Uint8Array): boolean {
   }
 }
 
+/** How a value that is not what was asked for reads in an error message. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return `an object of type ${value.constructor?.name ?? "Object"}`;
+  return `a ${typeof value}`;
+}
+
 /**
  * The legacy message class (Python's `email.message.Message`): headers as an ordered,
  * case-insensitive, multi-valued mapping, a payload, and the legacy MIME helpers.
@@ -138,8 +145,12 @@ export class Message {
    * Makes an empty message: no headers, no payload.
    *
    * @param policy the policy its headers and serialization follow; default {@link compat32}
+   * @throws TypeError when `policy` is not a {@link Policy}
    */
   constructor(policy: Policy = compat32) {
+    if (!(policy instanceof Policy)) {
+      throw new TypeError(`a message's policy must be a Policy (policy.default, policy.SMTP, compat32 ...), not ${describe(policy)}`);
+    }
     this.policy = policy;
   }
 

@@ -98,6 +98,13 @@ export class MIMEText extends MIMENonMultipart {
   }
 }
 
+/** @throws TypeError when `data` is not bytes (text goes in a MIMEText). */
+function requireBytes(className: string, data: unknown): asserts data is Uint8Array {
+  if (!(data instanceof Uint8Array)) {
+    throw new TypeError(`${className} takes its data as a Uint8Array, not ${typeof data === "string" ? "a string (use MIMEText for text)" : typeof data}`);
+  }
+}
+
 /** An application/* part (default application/octet-stream), base64-encoded by default. */
 export class MIMEApplication extends MIMENonMultipart {
   /**
@@ -107,9 +114,11 @@ export class MIMEApplication extends MIMENonMultipart {
    * @param subtype default `octet-stream`
    * @param options `policy`: default compat32; `params`: extra Content-Type parameters;
    *   `encoder`: default base64
+   * @throws TypeError when `data` is not a Uint8Array
    * @throws InvalidHeaderError when the subtype or a parameter holds CR or LF
    */
   constructor(data: Uint8Array, subtype = "octet-stream", options: MIMEEncodedOptions = {}) {
+    requireBytes("MIMEApplication", data);
     super("application", subtype, options.params ?? {}, options);
     this.setPayload(data);
     (options.encoder ?? encodeBase64)(this);
@@ -129,10 +138,12 @@ export class MIMEImage extends MIMENonMultipart {
    * @param subtype `png`, `jpeg` ...; default guessed from the data
    * @param options `policy`: default compat32; `params`: extra Content-Type parameters;
    *   `encoder`: default base64
+   * @throws TypeError when `data` is not a Uint8Array
    * @throws TypeError when no subtype is given and none can be guessed
    * @throws InvalidHeaderError when the subtype or a parameter holds CR or LF
    */
   constructor(data: Uint8Array, subtype?: string, options: MIMEEncodedOptions = {}) {
+    requireBytes("MIMEImage", data);
     const resolved = subtype ?? guessImageSubtype(data);
     if (resolved === undefined) throw new TypeError("could not guess the image subtype; pass it explicitly");
     super("image", resolved, options.params ?? {}, options);
@@ -154,10 +165,12 @@ export class MIMEAudio extends MIMENonMultipart {
    * @param subtype `mpeg`, `x-wav` ...; default guessed from the data
    * @param options `policy`: default compat32; `params`: extra Content-Type parameters;
    *   `encoder`: default base64
+   * @throws TypeError when `data` is not a Uint8Array
    * @throws TypeError when no subtype is given and none can be guessed
    * @throws InvalidHeaderError when the subtype or a parameter holds CR or LF
    */
   constructor(data: Uint8Array, subtype?: string, options: MIMEEncodedOptions = {}) {
+    requireBytes("MIMEAudio", data);
     const resolved = subtype ?? guessAudioSubtype(data);
     if (resolved === undefined) throw new TypeError("could not guess the audio subtype; pass it explicitly");
     super("audio", resolved, options.params ?? {}, options);

@@ -20,8 +20,10 @@ export class RawHeaderValue {
    *
    * @param bytes the value's octets after "Name:" and its white space, folding line
    *   breaks included, without the final line break
+   * @throws TypeError when `bytes` is not a Uint8Array
    */
   constructor(bytes: Uint8Array) {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError("a RawHeaderValue is made of the header's octets, a Uint8Array");
     this.bytes = Uint8Array.from(bytes);
   }
 

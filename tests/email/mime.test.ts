@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  EmailMessage,
   MIMEApplication,
   MIMEAudio,
   MIMEBase,
@@ -210,6 +211,24 @@ describe("the legacy constructors", () => {
       expect(msg.get("Content-Transfer-Encoding")).toBe("base64");
       expect(msg.getPayload({ decode: true })).toEqual(data);
     }
+  });
+
+  it("refuses text where the data must be bytes, as Python's base64 encoder does", () => {
+    const text = "hello" as unknown as Uint8Array;
+    expect(() => new MIMEApplication(text)).toThrow(
+      new TypeError("MIMEApplication takes its data as a Uint8Array, not a string (use MIMEText for text)"),
+    );
+    expect(() => new MIMEImage(text, "png")).toThrow(TypeError);
+    expect(() => new MIMEAudio(text, "wav")).toThrow(TypeError);
+  });
+
+  it("refuses a policy that is not a Policy", () => {
+    expect(() => new MIMEText("x", "plain", undefined, { policy: {} as unknown as typeof policy.default })).toThrow(
+      /a message's policy must be a Policy/,
+    );
+    expect(() => new EmailMessage("SMTP" as unknown as typeof policy.default)).toThrow(
+      new TypeError("a message's policy must be a Policy (policy.default, policy.SMTP, compat32 ...), not a string"),
+    );
   });
 
   it("MIMEText refuses sub-parts, MIMEMultipart takes them", () => {
