@@ -552,11 +552,14 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   async connect(options: ConnectOptions = {}): Promise<SMTPResponse> {
     const { signal, timeout, ...overrides } = options;
     if (this.isConnected) throw new SMTPException("Already connected; call close() or quit() first");
-    const given = { ...this.#given, ...overrides };
-    const resolved = resolveOptions(given);
+    // The options were checked by the constructor: only replacements need checking again.
+    if (Object.keys(overrides).length > 0) {
+      const given = { ...this.#given, ...overrides };
+      this.#options = resolveOptions(given);
+      this.#given = given;
+    }
+    const resolved = this.#options;
     const effectiveTimeout = timeout === undefined ? resolved.timeout : checkTimeout(timeout);
-    this.#given = given;
-    this.#options = resolved;
 
     const port =
       resolved.sock !== undefined || resolved.socketPath !== undefined ? undefined : (resolved.port ?? this.#defaultPort());
@@ -608,7 +611,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       // connect() always ends with the server's extensions known (unlike aiosmtplib's).
       await this.#ehloOrHeloIfNeeded(steps);
       await this.#maybeLoginOnConnect(steps);
-      this.#info(`connected to ${where}: ${greeting.code} ${greeting.message.split("\n")[0] ?? ""}`);
+      this.#info(() => `connected to ${where}: ${greeting.code} ${greeting.message.split("\n")[0] ?? ""}`);
       this.#emit("connect", greeting);
       await this.#runHook("onConnect", undefined, (hooks) => hooks.onConnect?.(greeting));
       return greeting;
@@ -637,8 +640,9 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     for (const line of replyLines(reply.code, reply.message)) this.#log("server", line);
   }
 
-  #info(message: string): void {
-    if (logLevelAllows(this.#options.logLevel, "info")) this.#callLogger("info", `mailport smtp: ${message}`);
+  /** Writes what `message` says at info level; it is only called when that level is logged. */
+  #info(message: () => string): void {
+    if (logLevelAllows(this.#options.logLevel, "info")) this.#callLogger("info", `mailport smtp: ${message()}`);
   }
 
   #logError(message: string, error: unknown): void {
@@ -722,15 +726,18 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   /**
    * The `close` event and `onClose` hook of a connection that ended, once per connection.
    * They wait for pending promise callbacks, so that the error which ended the connection
-   * is known when it was one, and for the failure reports under way.
+   * is known when it was one, and for the failure reports under way. `afterQuit`: the
+   * client ends the connection itself after the server's 221, so no error can be on its
+   * way and there is no turn of the event loop to wait for.
    */
-  #announceEnd(connection: Connection): Promise<void> {
+  #announceEnd(connection: Connection, afterQuit = false): Promise<void> {
     let ending = this.#endings.get(connection);
     if (ending === undefined) {
-      ending = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const settled = afterQuit ? Promise.resolve() : new Promise<void>((resolve) => setImmediate(resolve));
+      ending = settled.then(async () => {
         while (this.#reports.size > 0) await Promise.all([...this.#reports]);
         const error = this.#closeError;
-        this.#info(error === undefined ? "connection closed" : `connection closed: ${error instanceof Error ? error.message : String(error)}`);
+        this.#info(() => (error === undefined ? "connection closed" : `connection closed: ${error instanceof Error ? error.message : String(error)}`));
         if (error === undefined) this.#emit("close");
         else this.#emit("close", error);
         await this.#runHook("onClose", undefined, (hooks) => hooks.onClose?.(error));
@@ -1175,9 +1182,10 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     const connection = this.#connection;
     const reply = await this.#execute(["QUIT"], call);
     if (reply.code !== SMTPStatus.closing) throw new SMTPResponseException(reply.code, reply.message, { command: "QUIT" });
-    this.close();
     // The close event and the onClose hook come before quit() resolves.
-    if (connection) await this.#announceEnd(connection);
+    const ending = connection ? this.#announceEnd(connection, true) : undefined;
+    this.close();
+    await ending;
     return reply;
   }
 
@@ -1368,7 +1376,8 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     // The server has the message: nothing below may turn that into a failure (the caller
     // would send it again). Listeners, hooks and the logger are guarded.
     this.#info(
-      `message ${result.messageId ?? "without Message-ID"} sent to ${result.accepted.length} of ` +
+      () =>
+        `message ${result.messageId ?? "without Message-ID"} sent to ${result.accepted.length} of ` +
         `${result.envelope.to.length} recipients: ${result.response.code} ${result.response.message}`,
     );
     this.#emit("sent", message, result);
