@@ -287,6 +287,17 @@ function handshake(
   );
 }
 
+/** A wait of a connection, until `ready()` holds, the deadline, or the signal. */
+interface Wait {
+  readonly ready: () => boolean;
+  readonly deadline: number;
+  readonly timeoutError: () => Error;
+  readonly signal: AbortSignal | undefined;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  readonly onAbort: () => void;
+}
+
 /** A connected socket and the reply reader on it. */
 export class Connection {
   #socket: net.Socket;
@@ -300,7 +311,17 @@ export class Connection {
   #eof = false;
   #closeCause: Error | undefined;
   #quitSent = false;
-  readonly #wakers = new Set<() => void>();
+  /** The waits under way (for a reply, or for the socket to drain). */
+  readonly #waits = new Set<Wait>();
+  /**
+   * One deadline timer for the connection's waits, kept from one wait to the next: a
+   * command's wait ends long before its deadline, and the next wait's deadline is later,
+   * so the timer set for the first wait serves the later ones (it is re-armed when it
+   * fires early). Unreferenced while nothing waits.
+   */
+  #timer: NodeJS.Timeout | undefined;
+  /** When `#timer` fires. */
+  #timerDue = Infinity;
   #onClose: (() => void) | undefined;
 
   private constructor(socket: net.Socket) {
@@ -388,8 +409,11 @@ export class Connection {
     socket.off("drain", this.#wake);
   }
 
+  /** Ends the waits whose condition now holds. */
   readonly #wake = (): void => {
-    for (const waker of [...this.#wakers]) waker();
+    for (const wait of this.#waits) {
+      if (wait.ready()) this.#endWait(wait, undefined);
+    }
   };
 
   readonly #onData = (chunk: Buffer): void => {
@@ -428,6 +452,8 @@ export class Connection {
   readonly #onSocketClose = (): void => {
     this.#closed = true;
     this.#wake();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#onClose?.();
   };
 
@@ -437,16 +463,61 @@ export class Connection {
    * socket took at once): the common case costs no promise and no timer.
    */
   #waitUntil(ready: () => boolean, options: WaitOptions, timeoutError: () => Error): Promise<void> | undefined {
-    if (ready() && options.signal?.aborted !== true) return undefined;
-    return settleBy<void>(options, timeoutError, () => this.close(), (settle) => {
-      const check = (): void => {
-        if (ready()) settle(undefined);
-      };
-      this.#wakers.add(check);
-      check();
-      return () => this.#wakers.delete(check);
+    const { signal, deadline } = options;
+    if (ready() && signal?.aborted !== true) return undefined;
+    if (signal?.aborted) {
+      this.close();
+      return Promise.reject(abortError(signal));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const wait: Wait = { ready, deadline, timeoutError, signal, resolve, reject, onAbort: () => this.#abortWait(wait) };
+      signal?.addEventListener("abort", wait.onAbort, { once: true });
+      this.#waits.add(wait);
+      this.#armTimer(deadline);
     });
   }
+
+  #endWait(wait: Wait, error: Error | undefined): void {
+    if (!this.#waits.delete(wait)) return;
+    wait.signal?.removeEventListener("abort", wait.onAbort);
+    if (this.#waits.size === 0) this.#timer?.unref();
+    if (error) wait.reject(error);
+    else wait.resolve();
+  }
+
+  #abortWait(wait: Wait): void {
+    if (!this.#waits.has(wait)) return;
+    this.close();
+    this.#endWait(wait, abortError(wait.signal as AbortSignal));
+  }
+
+  /** Makes sure the timer fires by `deadline`, and keeps the process alive while a wait needs it. */
+  #armTimer(deadline: number): void {
+    if (!Number.isFinite(deadline)) return;
+    if (this.#timer !== undefined && this.#timerDue <= deadline) {
+      this.#timer.ref();
+      return;
+    }
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerDue = deadline;
+    this.#timer = setTimeout(this.#onTimer, Math.min(Math.max(deadline - Date.now(), 0), MAX_TIMER));
+  }
+
+  /** Times out the waits whose deadline has passed (closing the connection), and re-arms for the others. */
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const now = Date.now();
+    let next = Infinity;
+    for (const wait of this.#waits) {
+      if (wait.deadline <= now) {
+        this.close();
+        this.#endWait(wait, wait.timeoutError());
+      } else {
+        next = Math.min(next, wait.deadline);
+      }
+    }
+    if (this.#waits.size > 0) this.#armTimer(next);
+  };
 
   readonly #replyReady = (): boolean => this.#replies.length > 0 || this.#failure !== undefined || this.#closed || this.#eof;
 
