@@ -15,7 +15,7 @@ import { EventEmitter } from "eventemitter3";
 import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
 import { authCramMd5Verify, authLoginEncode, authPlainEncode, authXoauth2Encode } from "./auth.js";
-import { Connection, abortError, deadlineIn, within, type ConnectTarget, type WaitOptions } from "./connection.js";
+import { Connection, QUIT, abortError, deadlineIn, within, type ConnectTarget, type WaitOptions } from "./connection.js";
 import { checkDsnOptions, dsnMailParameters, type DSNOptions } from "./dsn.js";
 import {
   envelopeAddress,
@@ -413,6 +413,9 @@ function queryArgument(address: string): string {
   }
 }
 
+/** The implementation of {@link sendLastMessage}, set by the class (it reaches a private method). */
+let sendLast: (client: SMTP, message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions) => Promise<SendResult>;
+
 /**
  * An SMTP client: one connection, the commands of RFC 5321 and its extensions (STARTTLS,
  * AUTH, SIZE, 8BITMIME, SMTPUTF8, DSN), and whole transactions.
@@ -465,6 +468,10 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   readonly #endings = new WeakMap<Connection, Promise<void>>();
   /** Failure reports (`error`, `onError`) under way; `close` waits for them. */
   readonly #reports = new Set<Promise<void>>();
+  /** Whether the message being sent is the last of the session: send() quits right after it. */
+  #lastMessage = false;
+  /** The connection on which QUIT went out with the message data, its reply not yet read. */
+  #quitWithData: Connection | undefined;
 
   /**
    * @param options how to reach the server (nothing is sent until {@link SMTP.connect})
@@ -584,8 +591,12 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       this.#connection = connection;
       this.#closeError = undefined;
       this.#authContinuation = false;
+      this.#quitWithData = undefined;
       connection.onClose = () => {
         if (this.#connection === connection) this.#forgetConnection();
+        // After a QUIT sent with the message, the server may hang up before the sent event
+        // and onSent are done: send() announces the close once they are.
+        if (this.#quitWithData === connection) return;
         // Only a close listener that throws can make this reject; nobody awaits it here.
         this.#announceEnd(connection).catch(() => undefined);
       };
@@ -852,11 +863,15 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     this.#authMethods = [];
   }
 
-  /** QUIT, then close; errors of QUIT are ignored (for `await using`). */
+  /**
+   * QUIT, then close; errors of QUIT are ignored (for `await using`). When QUIT went out
+   * with the last message (send()), its reply is read instead.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    const connection = this.#connection;
+    const connection = this.#connection ?? this.#quitWithData;
     try {
-      if (this.isConnected) await this.quit();
+      if (this.#quitWithData !== undefined) await this.#readQuitReply(this.#quitWithData);
+      else if (this.isConnected) await this.quit();
     } catch (error) {
       if (!(error instanceof SMTPException)) throw error;
     } finally {
@@ -1150,12 +1165,22 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    * After DATA's 354: the message data, the terminator, and the final reply (250). Called
    * holding the command lock. The transcript gives the message's size as SIZE= counts it.
    */
-  async #writeMessage(connection: Connection, bytes: Uint8Array, size: () => number, call: CallOptions): Promise<SMTPResponse> {
+  async #writeMessage(
+    connection: Connection,
+    bytes: Uint8Array,
+    size: () => number,
+    call: CallOptions,
+    quit = false,
+  ): Promise<SMTPResponse> {
     if (this.#logging) this.#log("client", `[message data: ${size()} bytes]`);
+    if (quit) {
+      this.#logCommand(QUIT);
+      this.#quitWithData = connection;
+    }
     let complete: boolean;
     let reply: SMTPResponse;
     try {
-      complete = await connection.writeData(bytes, this.#dataWait(call));
+      complete = await connection.writeData(bytes, this.#dataWait(call), quit);
       reply = await connection.readReply(this.#wait(call));
     } catch (error) {
       if (!connection.isConnected) this.#closeError ??= error;
@@ -1187,6 +1212,24 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     this.close();
     await ending;
     return reply;
+  }
+
+  /** The reply to the QUIT sent with the message data (see {@link SMTP.quit}), then the close. */
+  async #readQuitReply(connection: Connection): Promise<void> {
+    const reply = await this.#commandLock.run(async () => {
+      this.#quitWithData = undefined;
+      try {
+        return await connection.readReply(this.#wait({}));
+      } catch (error) {
+        if (!connection.isConnected) this.#closeError ??= error;
+        throw error;
+      }
+    });
+    this.#logReply(reply);
+    if (reply.code !== SMTPStatus.closing) throw new SMTPResponseException(reply.code, reply.message, { command: "QUIT" });
+    const ending = this.#announceEnd(connection, true);
+    this.close();
+    await ending;
   }
 
   /**
@@ -1438,7 +1481,8 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       } catch (error) {
         if (error instanceof SMTPResponseException || error instanceof SMTPRecipientsRefused) {
           try {
-            if (this.isConnected) await this.rset(call);
+            // After a QUIT sent with the data there is no transaction left to reset.
+            if (this.isConnected && this.#quitWithData === undefined) await this.rset(call);
           } catch (rsetError) {
             // A failing RSET would only hide the error that matters.
             if (!(rsetError instanceof SMTPException)) throw rsetError;
@@ -1521,7 +1565,8 @@ export class SMTP extends EventEmitter<SMTPEvents> {
         if (dataReply.code !== SMTPStatus.startInput) {
           throw new SMTPDataError(dataReply.code, dataReply.message, { command: "DATA" });
         }
-        const response = await this.#writeMessage(connection, plan.data, () => plan.size, call);
+        // The last message of a session (send()): QUIT goes with the data (RFC 2920 3.1).
+        const response = await this.#writeMessage(connection, plan.data, () => plan.size, call, this.#lastMessage);
         return { errors: refusalMap(refused), response, messageStart };
       } catch (error) {
         if (!connection.isConnected) this.#closeError ??= error;
@@ -1604,6 +1649,37 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     // Unlike sendMessage (aiosmtplib's), send() gives a message without a Message-ID one.
     return this.sendMessage(isMessageInit(message) ? message : withMessageId(message as Message), options);
   }
+
+  /** {@link SMTP.send} for the last message of the session (see {@link sendLastMessage}). */
+  async #sendLast(message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions): Promise<SendResult> {
+    this.#lastMessage = true;
+    try {
+      return await this.send(message, options);
+    } finally {
+      this.#lastMessage = false;
+    }
+  }
+
+  static {
+    sendLast = (client, message, options) => client.#sendLast(message, options);
+  }
+}
+
+/**
+ * {@link SMTP.send} for the top-level `send()`, whose session ends with this message: when
+ * the server offers PIPELINING, QUIT goes out in the same write as the end of the message
+ * data (RFC 2920 3.1 lets the data start a pipelined group and QUIT end it), sparing a
+ * round trip; after a refused message no RSET is sent, as QUIT ends the transaction.
+ * Disposing of the client (`Symbol.asyncDispose`, which must follow) then reads QUIT's
+ * reply instead of sending QUIT, and announces the close.
+ * @internal
+ */
+export function sendLastMessage(
+  client: SMTP,
+  message: Message | EmailInit | string | Uint8Array,
+  options: ClientSendOptions,
+): Promise<SendResult> {
+  return sendLast(client, message, options);
 }
 
 /** What a transaction sends, worked out before MAIL. */

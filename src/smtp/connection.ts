@@ -58,6 +58,9 @@ export function abortError(signal: AbortSignal): SMTPException {
 const readTimeoutError = (): Error => new SMTPReadTimeoutError("Timed out waiting for server response");
 const writeTimeoutError = (): Error => new SMTPTimeoutError("Timed out writing to the server: it took no data for the whole timeout");
 
+/** The QUIT command line. */
+export const QUIT = Buffer.from("QUIT\r\n", "latin1");
+
 /** Data is written in pieces of this size, so that a large message is never copied whole. */
 const DATA_CHUNK_SIZE = 64 * 1024;
 /** setTimeout's largest delay. */
@@ -310,7 +313,11 @@ export class Connection {
   #closed = false;
   #eof = false;
   #closeCause: Error | undefined;
-  #quitSent = false;
+  /**
+   * How many replies come before QUIT's, once QUIT is written (-1: not written): a server
+   * that hangs up instead of sending QUIT's reply counts as a 221.
+   */
+  #repliesBeforeQuit = -1;
   /** The waits under way (for a reply, or for the socket to drain). */
   readonly #waits = new Set<Wait>();
   /**
@@ -542,9 +549,12 @@ export class Connection {
     const waiting = this.#waitUntil(this.#replyReady, options, readTimeoutError);
     if (waiting !== undefined) await waiting;
     const reply = this.#replies.shift();
-    if (reply) return reply;
+    if (reply) {
+      if (this.#repliesBeforeQuit > 0) this.#repliesBeforeQuit--;
+      return reply;
+    }
     if (this.#failure) throw this.#failure;
-    if (this.#quitSent) return new SMTPResponse(SMTPStatus.closing, "");
+    if (this.#repliesBeforeQuit === 0) return new SMTPResponse(SMTPStatus.closing, "");
     if (this.#eof && !this.#closeCause) throw new SMTPServerDisconnected("Unexpected EOF received");
     throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
   }
@@ -567,7 +577,7 @@ export class Connection {
    */
   async command(line: Uint8Array, options: WaitOptions): Promise<SMTPResponse> {
     this.#expectReplies(1);
-    if (line.length === 6 && Buffer.from(line).toString("latin1") === "QUIT\r\n") this.#quitSent = true;
+    if (line.length === 6 && Buffer.from(line).toString("latin1") === "QUIT\r\n") this.#repliesBeforeQuit = 0;
     const writing = this.#write(line, options);
     if (writing !== undefined) await writing;
     return this.readReply(options);
@@ -588,11 +598,14 @@ export class Connection {
    * Streams message data after the server's 354: encoded chunk by chunk ({@link DataEncoder}),
    * each written once the socket has room, the terminator with the last chunk. Stops early
    * when the server replies before the data is complete. With `options.stall`, each piece
-   * has that long to be taken by the network.
+   * has that long to be taken by the network. With `quit`, QUIT follows the terminator in
+   * the same write (RFC 2920 lets the message data start a pipelined group and QUIT end
+   * it): read the data's reply, then QUIT's.
    * @returns whether the whole message and the terminator were written
    */
-  async writeData(message: Uint8Array, options: WaitOptions): Promise<boolean> {
-    this.#expectReplies(1);
+  async writeData(message: Uint8Array, options: WaitOptions, quit = false): Promise<boolean> {
+    this.#expectReplies(quit ? 2 : 1);
+    if (quit) this.#repliesBeforeQuit = 1;
     const encoder = new DataEncoder();
     const stall = options.stall;
     // With `stall`, the deadline starts again at each piece: a stall is bounded, not the transfer.
@@ -602,7 +615,7 @@ export class Connection {
       const last = at + DATA_CHUNK_SIZE >= message.length;
       // The terminator goes in the same write as the last chunk: the server reads them at
       // once instead of waking up again for the terminator alone.
-      await this.#write(last ? Buffer.concat([chunk, encoder.end()]) : chunk, piece());
+      await this.#write(last ? Buffer.concat(quit ? [chunk, encoder.end(), QUIT] : [chunk, encoder.end()]) : chunk, piece());
       // A reply while the socket was full came before the end of the data.
       if (this.#replies.length > 0 || this.#failure !== undefined) return false;
       if (last) return true;
