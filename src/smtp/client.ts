@@ -920,8 +920,9 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       this.#logReply(reply);
       // An AUTH exchange goes on while the server answers 334; the client's next line
       // carries credentials.
-      const verb = Buffer.from(line.subarray(0, 5)).toString("latin1").toUpperCase();
-      this.#authContinuation = reply.code === SMTPStatus.authContinue && (this.#authContinuation || verb === "AUTH ");
+      this.#authContinuation =
+        reply.code === SMTPStatus.authContinue &&
+        (this.#authContinuation || Buffer.from(line.subarray(0, 5)).toString("latin1").toUpperCase() === "AUTH ");
       // The server is shutting down the channel (RFC 5321, 3.8): so do we.
       if (reply.code === SMTPStatus.domainUnavailable) this.close();
       return reply;

@@ -577,7 +577,7 @@ export class Connection {
    */
   async command(line: Uint8Array, options: WaitOptions): Promise<SMTPResponse> {
     this.#expectReplies(1);
-    if (line.length === 6 && Buffer.from(line).toString("latin1") === "QUIT\r\n") this.#repliesBeforeQuit = 0;
+    if (QUIT.equals(line)) this.#repliesBeforeQuit = 0;
     const writing = this.#write(line, options);
     if (writing !== undefined) await writing;
     return this.readReply(options);

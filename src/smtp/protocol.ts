@@ -19,6 +19,7 @@ const DOT = 0x2e;
 const DASH = 0x2d;
 
 const utf8Decoder = new TextDecoder("utf-8");
+const EMPTY = Buffer.alloc(0);
 const utf8Encoder = new TextEncoder();
 
 /**
@@ -27,7 +28,7 @@ const utf8Encoder = new TextEncoder();
  * so a misbehaving server cannot make the client buffer without bound.
  */
 export class ReplyReader {
-  #buffer: Buffer = Buffer.alloc(0);
+  #buffer: Buffer = EMPTY;
 
   /** How many bytes are waiting to be read. */
   get buffered(): number {
@@ -48,7 +49,7 @@ export class ReplyReader {
 
   /** Forgets every byte not yet read as a reply. */
   clear(): void {
-    this.#buffer = Buffer.alloc(0);
+    this.#buffer = EMPTY;
   }
 
   /**
@@ -82,8 +83,9 @@ export class ReplyReader {
         const text = utf8Decoder.decode(line).replace(/[\r\n]+$/, "");
         throw new SMTPResponseException(SMTPStatus.invalidResponse, `Malformed SMTP response line: ${text}`);
       }
+      const textStart = offset + 4;
       offset = end + 1;
-      lines.push(utf8Decoder.decode(line.subarray(4)).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ""));
+      lines.push(buffer.toString("utf8", Math.min(textStart, offset), offset).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ""));
       if (line[3] !== DASH) {
         this.#buffer = buffer.subarray(offset);
         return new SMTPResponse(code, lines.join("\n"));
@@ -134,6 +136,10 @@ export function isNonAscii(text: string): boolean {
  * @throws TypeError when an argument (string or bytes) holds a control character
  */
 export function encodeCommand(args: readonly (string | Uint8Array)[]): Uint8Array {
+  if (args.every((arg) => typeof arg === "string")) {
+    for (const arg of args) checkCommandArgument(arg, "command argument");
+    return Buffer.from(`${args.join(" ")}\r\n`, "utf8");
+  }
   const parts = args.map((arg) => {
     if (typeof arg === "string") {
       checkCommandArgument(arg, "command argument");
