@@ -15,7 +15,7 @@ import { EventEmitter } from "eventemitter3";
 import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
 import { authCramMd5Verify, authLoginEncode, authPlainEncode, authXoauth2Encode } from "./auth.js";
-import { Connection, QUIT, abortError, deadlineIn, within, type ConnectTarget, type WaitOptions } from "./connection.js";
+import { Connection, DATA_CHUNK_SIZE, QUIT, abortError, deadlineIn, within, type ConnectTarget, type WaitOptions } from "./connection.js";
 import { checkDsnOptions, dsnMailParameters, type DSNOptions } from "./dsn.js";
 import {
   envelopeAddress,
@@ -61,7 +61,7 @@ import {
 } from "./events.js";
 import { Lock } from "./lock.js";
 import { isPemText, pemSource, secureContextFor, type PemOption } from "./tlscontext.js";
-import { checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
+import { DataEncoder, checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
 import {
   checkOptionList,
   prepareMessageTransaction,
@@ -147,6 +147,12 @@ export interface SMTPOptions {
   readonly logLevel?: LogLevel | undefined;
   /** Where to write the log; default `console` when only `logLevel` is given. */
   readonly logger?: SMTPLogger | undefined;
+  /**
+   * Send messages with BDAT (RFC 3030 CHUNKING) when the server offers CHUNKING: the
+   * message in chunks that carry their length, line endings made CRLF, no dot-stuffing.
+   * Default false: DATA, as aiosmtplib (which has no BDAT). A mailport addition.
+   */
+  readonly chunking?: boolean | undefined;
 }
 
 /** {@link SMTPOptions} with every default applied, as the client uses them. */
@@ -174,6 +180,8 @@ export interface ResolvedSMTPOptions {
   readonly hooks: SMTPHooks;
   readonly logLevel: LogLevel;
   readonly logger: SMTPLogger | undefined;
+  /** Whether messages go with BDAT when the server offers CHUNKING. */
+  readonly chunking: boolean;
 }
 
 /** What every network operation takes. */
@@ -217,6 +225,12 @@ export interface StartTlsOptions extends CallOptions {
   readonly certBundle?: string | undefined;
   /** A ready TLS context; not with `clientCert`, `clientKey` or `certBundle`. */
   readonly tlsContext?: tls.SecureContext | undefined;
+}
+
+/** Options of {@link SMTP.bdat}. */
+export interface BdatOptions extends CallOptions {
+  /** Whether this is the message's last chunk (`BDAT <size> LAST`); default false. */
+  readonly last?: boolean | undefined;
 }
 
 /** Options of {@link SMTP.sendmail}. */
@@ -306,7 +320,7 @@ function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
   for (const key of ["hostname", "username", "password", "localHostname", "clientCert", "clientKey", "certBundle", "socketPath"] as const) {
     optionalType(options, key, "string");
   }
-  for (const key of ["useTls", "startTls", "validateCerts"] as const) optionalType(options, key, "boolean");
+  for (const key of ["useTls", "startTls", "validateCerts", "chunking"] as const) optionalType(options, key, "boolean");
   optionalType(options, "oauthTokenGenerator", "function");
   const usingSocket = options.sock !== undefined || options.socketPath !== undefined;
   if (options.startTls === true && options.useTls === true) {
@@ -379,6 +393,7 @@ function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
     hooks,
     logLevel,
     logger: options.logger ?? (logLevel === "none" ? undefined : console),
+    chunking: options.chunking ?? false,
   });
 }
 
@@ -1188,15 +1203,131 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       throw error;
     }
     this.#logReply(reply);
+    return this.#dataReply(reply, complete, "DATA");
+  }
+
+  /**
+   * Checks the server's reply to message data (after DATA's terminator, or to a BDAT chunk):
+   * 250, else SMTPDataError; a reply that came before the data was written whole, or a 421,
+   * closes the connection.
+   */
+  #dataReply(reply: SMTPResponse, complete: boolean, command: "DATA" | "BDAT"): SMTPResponse {
     if (!complete) {
       this.close();
-      throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+      throw new SMTPDataError(reply.code, reply.message, { command });
     }
     if (reply.code !== SMTPStatus.completed) {
       if (reply.code === SMTPStatus.domainUnavailable) this.close();
-      throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+      throw new SMTPDataError(reply.code, reply.message, { command });
     }
     return reply;
+  }
+
+  /**
+   * BDAT (RFC 3030): sends one chunk of a message in a transaction begun with MAIL and
+   * RCPT, the chunk exactly as given: BDAT carries its length, so there is no
+   * dot-stuffing, and no CRLF normalisation either (the chunks of a message must give it
+   * with CRLF line endings; {@link SMTP.sendmail} with the `chunking` option does that for
+   * you). `last` ends the message. Success: 250 (to the last chunk: the server took the
+   * message). A server that replies before the chunk is written whole gets the connection
+   * closed. `timeout` bounds each stall of the transfer, as for {@link SMTP.data}.
+   * @param chunk the bytes; a string must be ASCII
+   * @throws SMTPNotSupported when the server does not offer CHUNKING
+   * @throws SMTPDataError for any other reply, or a reply before the chunk was written whole
+   * @throws SMTPServerDisconnected when not connected or the connection ends
+   *
+   * @example
+   * await smtp.mail("ada@example.com");
+   * await smtp.rcpt("bob@example.org");
+   * await smtp.bdat("Subject: hi\r\n\r\nfirst part, ");
+   * const { code } = await smtp.bdat("second part\r\n", { last: true }); // 250
+   */
+  async bdat(chunk: string | Uint8Array, options: BdatOptions = {}): Promise<SMTPResponse> {
+    const bytes = toAsciiBytes(chunk);
+    if (options.last !== undefined && typeof options.last !== "boolean") throw new TypeError("the last option must be a boolean");
+    const call = callOf(options);
+    this.#requireConnection();
+    await this.#ehloOrHeloIfNeeded(call);
+    if (!this.supportsExtension("chunking")) throw new SMTPNotSupported("CHUNKING (BDAT) is not supported by this server");
+    return this.#commandLock.run(async () => {
+      const connection = this.#requireConnection();
+      this.#abortIfAborted(call);
+      const command = encodeCommand(["BDAT", String(bytes.length), ...(options.last === true ? ["LAST"] : [])]);
+      this.#logCommand(command);
+      let complete: boolean;
+      let reply: SMTPResponse;
+      try {
+        complete = await connection.writeChunk(command, bytes, this.#dataWait(call), 0);
+        reply = await connection.readReply(this.#wait(call));
+      } catch (error) {
+        if (!connection.isConnected) this.#closeError ??= error;
+        throw error;
+      }
+      this.#logReply(reply);
+      return this.#dataReply(reply, complete, "BDAT");
+    });
+  }
+
+  /**
+   * The message in BDAT chunks (RFC 3030), once MAIL and RCPT are answered: each piece of
+   * the message, line endings made CRLF and a final CRLF added but no dot-stuffing, after
+   * a `BDAT <size>` command, the last one `BDAT <size> LAST`; the server replies to each.
+   * With `pipelined` (the server offers PIPELINING: RFC 3030 4.2) the chunks go out
+   * without waiting for each reply, and the replies are read as they come; else each is
+   * awaited before the next chunk. After a refused chunk no other is sent, and the
+   * replies to those already sent are read. With `quit`, QUIT goes with the last chunk.
+   * Called holding the command lock.
+   * @returns the reply to the last chunk: the server's reply to the message
+   * @throws SMTPDataError for the first refused chunk, or a reply before a chunk was
+   *   written whole (the connection is then closed)
+   */
+  async #writeChunks(connection: Connection, bytes: Uint8Array, call: CallOptions, pipelined: boolean, quit: boolean): Promise<SMTPResponse> {
+    const encoder = new DataEncoder({ dotStuffing: false });
+    const wait = this.#dataWait(call);
+    let written = 0;
+    let read = 0;
+    let refused: SMTPResponse | undefined;
+    let final: SMTPResponse | undefined;
+    /** A reply that came before its chunk was written whole. */
+    let early: SMTPResponse | undefined;
+    const readChunkReply = async (): Promise<void> => {
+      const reply = await connection.readReply(this.#wait(call));
+      read++;
+      this.#logReply(reply);
+      if (reply.code === SMTPStatus.domainUnavailable) this.close();
+      if (reply.code !== SMTPStatus.completed) refused ??= reply;
+      final = reply;
+    };
+    try {
+      for (let at = 0; refused === undefined; at += DATA_CHUNK_SIZE) {
+        const last = at + DATA_CHUNK_SIZE >= bytes.length;
+        const piece = encoder.encode(bytes.subarray(at, at + DATA_CHUNK_SIZE));
+        const chunk = last ? Buffer.concat([piece, encoder.end()]) : piece;
+        const command = encodeCommand(last ? ["BDAT", String(chunk.length), "LAST"] : ["BDAT", String(chunk.length)]);
+        this.#logCommand(command);
+        const withQuit = quit && last;
+        if (withQuit) {
+          this.#logCommand(QUIT);
+          this.#quitWithData = connection;
+        }
+        if (!(await connection.writeChunk(command, chunk, wait, written, withQuit))) {
+          early = await connection.readReply(this.#wait(call));
+          this.#logReply(early);
+          break;
+        }
+        written++;
+        if (!pipelined) await readChunkReply();
+        while (connection.unreadReplies > 0 && read < written) await readChunkReply();
+        if (last) break;
+      }
+      while (early === undefined && read < written && (refused === undefined || connection.isConnected)) await readChunkReply();
+    } catch (error) {
+      if (!connection.isConnected) this.#closeError ??= error;
+      // A refused chunk is what matters, not the connection ending after it.
+      if (refused === undefined) throw error;
+    }
+    if (early !== undefined) return this.#dataReply(early, false, "BDAT");
+    return this.#dataReply(refused ?? (final as SMTPResponse), true, "BDAT");
   }
 
   /**
@@ -1460,6 +1591,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
         rcptOptions: envelope.to.map((address) => rcptParameters(transaction, address)),
         data,
         size,
+        chunking: this.#options.chunking && this.supportsExtension("chunking"),
       };
       try {
         const envelopeStart = performance.now();
@@ -1510,8 +1642,17 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     }
     if (refused.length === envelope.to.length) throw new SMTPRecipientsRefused(refused);
     const messageStart = performance.now();
-    const response = await this.#data(plan.data, () => plan.size, call);
+    const response = plan.chunking ? await this.#chunks(plan.data, call) : await this.#data(plan.data, () => plan.size, call);
     return { errors: refusalMap(refused), response, messageStart };
+  }
+
+  /** The message in BDAT chunks, each reply awaited, under one hold of the command lock. */
+  async #chunks(bytes: Uint8Array, call: CallOptions): Promise<SMTPResponse> {
+    return this.#commandLock.run(async () => {
+      const connection = this.#requireConnection();
+      this.#abortIfAborted(call);
+      return this.#writeChunks(connection, bytes, call, false, false);
+    });
   }
 
   /**
@@ -1520,14 +1661,16 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    * command-by-command transaction: SMTPSenderRefused, SMTPRecipientsRefused when every
    * recipient is refused, SMTPDataError. A DATA accepted with nothing valid before it is
    * ended at once with an empty message (RFC 2920 3.1). The message's time starts when the
-   * last RCPT reply is in, as it does command by command.
+   * last RCPT reply is in, as it does command by command. With chunking, MAIL and every
+   * RCPT go in one write, and once their replies are in (no chunk is sent for nobody) the
+   * BDAT chunks follow, pipelined too.
    */
   async #pipelinedTransaction(plan: TransactionPlan, call: CallOptions): Promise<TransactionOutcome> {
     const { transaction, envelope } = plan;
     const lines = [
       encodeCommand(["MAIL", `FROM:<${envelope.from}>`, ...plan.mailOptions]),
       ...envelope.to.map((address, i) => encodeCommand(["RCPT", `TO:<${address}>`, ...(plan.rcptOptions[i] ?? [])])),
-      encodeCommand(["DATA"]),
+      ...(plan.chunking ? [] : [encodeCommand(["DATA"])]),
     ];
     return this.#commandLock.run(async () => {
       const connection = this.#requireConnection();
@@ -1550,6 +1693,14 @@ export class SMTP extends EventEmitter<SMTPEvents> {
           }
         }
         const messageStart = performance.now();
+        if (plan.chunking) {
+          if (mailReply.code !== SMTPStatus.completed) {
+            throw new SMTPSenderRefused(mailReply.code, mailReply.message, transaction.sender);
+          }
+          if (refused.length === envelope.to.length) throw new SMTPRecipientsRefused(refused);
+          const response = await this.#writeChunks(connection, plan.data, call, true, this.#lastMessage);
+          return { errors: refusalMap(refused), response, messageStart };
+        }
         const dataReply = await read();
         const nothingToSend = mailReply.code !== SMTPStatus.completed || refused.length === envelope.to.length;
         if (dataReply.code === SMTPStatus.startInput && nothingToSend && this.isConnected) {
@@ -1693,6 +1844,8 @@ interface TransactionPlan {
   readonly data: Uint8Array;
   /** The message's size as SIZE= counts it (RFC 1870). */
   readonly size: number;
+  /** Whether the message goes in BDAT chunks (the `chunking` option, and the server offers CHUNKING). */
+  readonly chunking: boolean;
 }
 
 /** What a transaction's commands gave. */

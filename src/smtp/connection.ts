@@ -62,7 +62,7 @@ const writeTimeoutError = (): Error => new SMTPTimeoutError("Timed out writing t
 export const QUIT = Buffer.from("QUIT\r\n", "latin1");
 
 /** Data is written in pieces of this size, so that a large message is never copied whole. */
-const DATA_CHUNK_SIZE = 64 * 1024;
+export const DATA_CHUNK_SIZE = 64 * 1024;
 /** setTimeout's largest delay. */
 const MAX_TIMER = 2 ** 31 - 1;
 
@@ -309,6 +309,8 @@ export class Connection {
   #awaited = 1;
   /** Replies received and not yet read, in order. */
   #replies: SMTPResponse[] = [];
+  /** How many replies have come since the last command, or since a message's first chunk. */
+  #received = 0;
   #failure: Error | undefined;
   #closed = false;
   #eof = false;
@@ -429,6 +431,7 @@ export class Connection {
       this.#reader.feed(chunk);
       for (let reply = this.#reader.read(); reply !== undefined; reply = this.#reader.read()) {
         this.#replies.push(reply);
+        this.#received++;
         if (--this.#awaited === 0) break;
       }
       if (this.#awaited > 0) {
@@ -536,6 +539,12 @@ export class Connection {
     this.#reader.clear();
     this.#replies = [];
     this.#awaited = count;
+    this.#received = 0;
+  }
+
+  /** How many replies have come and are not read yet. */
+  get unreadReplies(): number {
+    return this.#replies.length;
   }
 
   /**
@@ -620,6 +629,41 @@ export class Connection {
       if (this.#replies.length > 0 || this.#failure !== undefined) return false;
       if (last) return true;
     }
+  }
+
+  /**
+   * Writes a BDAT command and its chunk (RFC 3030) together, and awaits one more reply, for
+   * the chunk. `answered` is how many chunks of the message were written whole before this
+   * one (0: the first, and what came before it is forgotten): as many replies may come
+   * while this one is written, for a server with PIPELINING takes the chunks without
+   * replying to each first. With `quit`, QUIT follows the chunk (the last one) in the same
+   * write (RFC 2920): its reply is read after the chunks'. With `options.stall`, the chunk
+   * has that long to be taken by the network. The chunk is not copied.
+   * @returns false when the server replied to this chunk before it was written whole
+   * @throws as `#write`
+   */
+  async writeChunk(command: Uint8Array, chunk: Uint8Array, options: WaitOptions, answered: number, quit = false): Promise<boolean> {
+    if (answered === 0) this.#expectReplies(1);
+    else this.#awaited++;
+    if (quit) {
+      this.#repliesBeforeQuit = this.#awaited + this.#replies.length;
+      this.#awaited++;
+    }
+    const early = (): boolean => this.#received > answered || this.#failure !== undefined;
+    if (!this.isConnected) throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
+    const socket = this.#socket;
+    socket.cork();
+    socket.write(command);
+    let room = socket.write(chunk);
+    if (quit) room = socket.write(QUIT);
+    socket.uncork();
+    const deadline = options.stall === undefined ? options : { ...options, deadline: deadlineIn(options.stall / 1000) };
+    if (!room) {
+      const ready = (): boolean => !socket.writableNeedDrain || early() || this.#closed || this.#eof;
+      const waiting = this.#waitUntil(ready, deadline, writeTimeoutError);
+      if (waiting !== undefined) await waiting;
+    }
+    return !early();
   }
 
   /**

@@ -170,6 +170,9 @@ export function encodeCommand(args: readonly (string | Uint8Array)[]): Uint8Arra
  * becomes CRLF, a line starting with `.` gets another `.`, and {@link DataEncoder.end}
  * adds a final CRLF when the message lacks one, then the `.` CRLF terminator. The state
  * between chunks is kept, so a CRLF split across two chunks is still one line ending.
+ * With `dotStuffing: false` (for BDAT, RFC 3030, whose chunks carry their length) the
+ * line endings are made CRLF and the final CRLF added, and nothing else: no dots, no
+ * terminator; the output is then {@link normalizedSize} bytes long.
  *
  * @example
  * const encoder = new DataEncoder();
@@ -179,6 +182,11 @@ export class DataEncoder {
   #lineStart = true;
   #pendingCR = false;
   #empty = true;
+  readonly #dotStuffing: boolean;
+
+  constructor(options: { readonly dotStuffing?: boolean } = {}) {
+    this.#dotStuffing = options.dotStuffing ?? true;
+  }
 
   /** Encodes the next piece of the message. */
   encode(chunk: Uint8Array): Uint8Array {
@@ -217,7 +225,7 @@ export class DataEncoder {
         i++;
         continue;
       }
-      if (lineStart && byte === DOT) out[n++] = DOT;
+      if (lineStart && byte === DOT && this.#dotStuffing) out[n++] = DOT;
       lineStart = false;
       if (nextCR < i) nextCR = indexOrEnd(src, CR, i);
       if (nextLF < i) nextLF = indexOrEnd(src, LF, i);
@@ -232,7 +240,7 @@ export class DataEncoder {
     return out.subarray(0, n);
   }
 
-  /** The end of the data: a CRLF if the message did not end with one, then `.` CRLF. */
+  /** The end of the data: a CRLF if the message did not end with one, then `.` CRLF (unless `dotStuffing` is off). */
   end(): Uint8Array {
     const tail: number[] = [];
     if (this.#pendingCR) {
@@ -241,7 +249,7 @@ export class DataEncoder {
       this.#lineStart = true;
     }
     if (this.#empty || !this.#lineStart) tail.push(CR, LF);
-    tail.push(DOT, CR, LF);
+    if (this.#dotStuffing) tail.push(DOT, CR, LF);
     return Uint8Array.from(tail);
   }
 }
