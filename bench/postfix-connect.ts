@@ -10,13 +10,17 @@
  * AUTH PLAIN, MAIL FROM (with SIZE), RCPT TO, DATA and the message, QUIT and its 221. Every
  * client verifies Postfix's certificate against the same self-signed certificate, for the
  * address 127.0.0.1. mailport and nodemailer pipeline MAIL, RCPT and DATA (Postfix offers
- * PIPELINING), smtplib does not. mailport resumes the TLS session of its previous
- * connection (its default), so it checks the certificate chain on the first connection
- * only; smtplib and nodemailer run a full handshake every time.
+ * PIPELINING), smtplib does not; mailport's send() also writes QUIT with the end of the
+ * message data. mailport resumes the TLS session of its previous connection (its
+ * default), so it checks the certificate chain on the first connection only; smtplib and
+ * nodemailer run a full handshake every time.
  *
  * The clients take turns in short batches, the order rotating each round, so that a busy
- * machine slows each of them alike; the rates come from the totals. smtplib runs in one
- * python3 process for the whole run, which sends a batch when asked.
+ * machine slows each of them alike; the rates come from the totals. Each round also gives
+ * each client's rate against smtplib's in that round, and the median of those ratios is
+ * the summary that holds up when other work comes and goes on the machine (the load
+ * average is printed before and after). smtplib runs in one python3 process for the whole
+ * run, which sends a batch when asked.
  *
  * Then the TLS session-ticket stall: right after a TLS 1.3 handshake Postfix sends session
  * tickets, and a client that writes EHLO before the first one has arrived waits about
@@ -28,12 +32,13 @@
  *
  * Run: `npm run bench -- postfix` (or `npx tsx bench/postfix-connect.ts`), as root on a
  * machine with apt or with Postfix already set up; elsewhere it says why it is skipped.
- * Environment: BENCH_MESSAGES (default 300 per client), BENCH_BATCH (default 20 messages
+ * Environment: BENCH_MESSAGES (default 300 per client), BENCH_BATCH (default 10 messages
  * per turn).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import readline from "node:readline";
 import tls from "node:tls";
 import nodemailer from "nodemailer";
@@ -41,7 +46,7 @@ import { SMTP, send, type SMTPOptions } from "../src/smtp/index.js";
 import { startPostfix, type PostfixInstance } from "../tests/integration/postfix/instance.js";
 
 const MESSAGES = Number(process.env["BENCH_MESSAGES"] ?? 300);
-const BATCH = Number(process.env["BENCH_BATCH"] ?? 20);
+const BATCH = Number(process.env["BENCH_BATCH"] ?? 10);
 const PROBES = 20;
 /** Above this, the first EHLO after STARTTLS has stalled (a delayed ACK takes 40 ms or more). */
 const STALL_MS = 20;
@@ -165,12 +170,13 @@ async function readyForTls(p: PostfixInstance): Promise<net.Socket> {
 /**
  * A client written by hand on Node's net and tls, doing what mailport does on the wire
  * (resuming the TLS session, waiting for the first ticket after a full handshake,
- * pipelining MAIL, RCPT and DATA) and nothing else: what Node itself costs.
+ * pipelining MAIL, RCPT and DATA, QUIT with the message data) and nothing else: what
+ * Node itself costs.
  */
 function handMade(p: PostfixInstance): Runner {
   const secureContext = tls.createSecureContext({ ca: readFileSync(p.certPath, "utf8") });
   const auth = Buffer.from(`\0${p.username}\0${p.password}`).toString("base64");
-  const data = `${MESSAGE.toString("latin1")}.\r\n`;
+  const dataAndQuit = `${MESSAGE.toString("latin1")}.\r\nQUIT\r\n`;
   let session: Buffer | undefined;
   const sendOne = async (): Promise<void> => {
     const raw = await readyForTls(p);
@@ -189,10 +195,8 @@ function handMade(p: PostfixInstance): Runner {
     await readReplies(secure);
     secure.write(`MAIL FROM:<${SENDER}> SIZE=${MESSAGE.length}\r\nRCPT TO:<${RECIPIENT}>\r\nDATA\r\n`);
     await readReplies(secure, 3);
-    secure.write(data);
-    await readReplies(secure);
-    secure.write("QUIT\r\n");
-    await readReplies(secure);
+    secure.write(dataAndQuit);
+    await readReplies(secure, 2);
     secure.destroy();
   };
   return (count) => timed(count, sendOne);
@@ -245,8 +249,12 @@ async function probeMailport(p: PostfixInstance, tlsContext: tls.SecureContext):
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+  const middle = sorted.length / 2;
+  if (sorted.length % 2 === 1) return sorted[Math.floor(middle)] ?? NaN;
+  return ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 };
+
+const loadAverage = (): string => os.loadavg().map((load) => load.toFixed(2)).join(" ");
 
 async function compareRates(p: PostfixInstance): Promise<void> {
   const pem = readFileSync(p.certPath, "utf8");
@@ -262,11 +270,11 @@ async function compareRates(p: PostfixInstance): Promise<void> {
   try {
     const rounds = Math.max(1, Math.round(MESSAGES / BATCH));
     console.log(`Postfix on 127.0.0.1:${p.port}; a connection per message with STARTTLS and AUTH PLAIN;`);
-    console.log(`${rounds} rounds of ${BATCH} messages per client, taking turns.\n`);
+    console.log(`${rounds} rounds of ${BATCH} messages per client, taking turns. Load average ${loadAverage()}.\n`);
     for (const [, run] of runners) await run(5); // warm up
     const total = new Map<string, number>(runners.map(([name]) => [name, 0]));
-    /** Each round's mailport (tlsContext) to smtplib rate ratio. */
-    const roundRatios: number[] = [];
+    /** Each client's rate against smtplib's, round by round. */
+    const ratios = new Map<string, number[]>(runners.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round++) {
       const times = new Map<string, number>();
       for (let i = 0; i < runners.length; i++) {
@@ -275,20 +283,21 @@ async function compareRates(p: PostfixInstance): Promise<void> {
         times.set(name, ms);
         total.set(name, (total.get(name) ?? 0) + ms);
       }
-      roundRatios.push((times.get("python smtplib") ?? NaN) / (times.get("mailport (tlsContext)") ?? NaN));
+      for (const [name, ms] of times) ratios.get(name)?.push((times.get("python smtplib") ?? NaN) / ms);
     }
     const reference = total.get("python smtplib") ?? NaN;
-    console.log("client                      msg/s   ms/msg   vs smtplib");
+    console.log("client                      msg/s   ms/msg   vs smtplib   rounds: median (min-max)");
     for (const [name, ms] of total) {
       const rate = (rounds * BATCH * 1000) / ms;
+      const own = ratios.get(name) ?? [];
       console.log(
-        `${name.padEnd(26)} ${rate.toFixed(1).padStart(6)}  ${(ms / rounds / BATCH).toFixed(2).padStart(7)}   ${(reference / ms).toFixed(2)}x`,
+        `${name.padEnd(26)} ${rate.toFixed(1).padStart(6)}  ${(ms / rounds / BATCH).toFixed(2).padStart(7)}   ` +
+          `${(reference / ms).toFixed(2)}x        ${median(own).toFixed(2)}x (${Math.min(...own).toFixed(2)}-${Math.max(...own).toFixed(2)})`,
       );
     }
-    roundRatios.sort((a, b) => a - b);
     console.log(
-      `\nmailport (tlsContext) vs smtplib, round by round: min ${roundRatios[0]?.toFixed(2)}x, ` +
-        `median ${median(roundRatios).toFixed(2)}x, max ${roundRatios[roundRatios.length - 1]?.toFixed(2)}x`,
+      `\nmailport (tlsContext) vs smtplib: ${median(ratios.get("mailport (tlsContext)") ?? []).toFixed(2)}x ` +
+        `(median of ${rounds} rounds). Load average ${loadAverage()}.`,
     );
   } finally {
     smtplib.stop();

@@ -15,7 +15,7 @@ import { EventEmitter } from "eventemitter3";
 import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
 import { authCramMd5Verify, authLoginEncode, authPlainEncode, authXoauth2Encode } from "./auth.js";
-import { Connection, abortError, deadlineIn, within, type ConnectTarget, type WaitOptions } from "./connection.js";
+import { Connection, DATA_CHUNK_SIZE, QUIT, abortError, deadlineIn, within, type ConnectTarget, type WaitOptions } from "./connection.js";
 import { checkDsnOptions, dsnMailParameters, type DSNOptions } from "./dsn.js";
 import {
   envelopeAddress,
@@ -61,7 +61,7 @@ import {
 } from "./events.js";
 import { Lock } from "./lock.js";
 import { isPemText, pemSource, secureContextFor, type PemOption } from "./tlscontext.js";
-import { checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
+import { DataEncoder, checkCommandArgument, encodeCommand, hasEightBitData, isNonAscii, normalizedSize } from "./protocol.js";
 import {
   checkOptionList,
   prepareMessageTransaction,
@@ -147,6 +147,12 @@ export interface SMTPOptions {
   readonly logLevel?: LogLevel | undefined;
   /** Where to write the log; default `console` when only `logLevel` is given. */
   readonly logger?: SMTPLogger | undefined;
+  /**
+   * Send messages with BDAT (RFC 3030 CHUNKING) when the server offers CHUNKING: the
+   * message in chunks that carry their length, line endings made CRLF, no dot-stuffing.
+   * Default false: DATA, as aiosmtplib (which has no BDAT). A mailport addition.
+   */
+  readonly chunking?: boolean | undefined;
 }
 
 /** {@link SMTPOptions} with every default applied, as the client uses them. */
@@ -174,6 +180,8 @@ export interface ResolvedSMTPOptions {
   readonly hooks: SMTPHooks;
   readonly logLevel: LogLevel;
   readonly logger: SMTPLogger | undefined;
+  /** Whether messages go with BDAT when the server offers CHUNKING. */
+  readonly chunking: boolean;
 }
 
 /** What every network operation takes. */
@@ -217,6 +225,12 @@ export interface StartTlsOptions extends CallOptions {
   readonly certBundle?: string | undefined;
   /** A ready TLS context; not with `clientCert`, `clientKey` or `certBundle`. */
   readonly tlsContext?: tls.SecureContext | undefined;
+}
+
+/** Options of {@link SMTP.bdat}. */
+export interface BdatOptions extends CallOptions {
+  /** Whether this is the message's last chunk (`BDAT <size> LAST`); default false. */
+  readonly last?: boolean | undefined;
 }
 
 /** Options of {@link SMTP.sendmail}. */
@@ -306,7 +320,7 @@ function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
   for (const key of ["hostname", "username", "password", "localHostname", "clientCert", "clientKey", "certBundle", "socketPath"] as const) {
     optionalType(options, key, "string");
   }
-  for (const key of ["useTls", "startTls", "validateCerts"] as const) optionalType(options, key, "boolean");
+  for (const key of ["useTls", "startTls", "validateCerts", "chunking"] as const) optionalType(options, key, "boolean");
   optionalType(options, "oauthTokenGenerator", "function");
   const usingSocket = options.sock !== undefined || options.socketPath !== undefined;
   if (options.startTls === true && options.useTls === true) {
@@ -379,6 +393,7 @@ function resolveOptions(options: SMTPOptions): ResolvedSMTPOptions {
     hooks,
     logLevel,
     logger: options.logger ?? (logLevel === "none" ? undefined : console),
+    chunking: options.chunking ?? false,
   });
 }
 
@@ -412,6 +427,9 @@ function queryArgument(address: string): string {
     throw error;
   }
 }
+
+/** The implementation of {@link sendLastMessage}, set by the class (it reaches a private method). */
+let sendLast: (client: SMTP, message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions) => Promise<SendResult>;
 
 /**
  * An SMTP client: one connection, the commands of RFC 5321 and its extensions (STARTTLS,
@@ -465,6 +483,10 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   readonly #endings = new WeakMap<Connection, Promise<void>>();
   /** Failure reports (`error`, `onError`) under way; `close` waits for them. */
   readonly #reports = new Set<Promise<void>>();
+  /** Whether the message being sent is the last of the session: send() quits right after it. */
+  #lastMessage = false;
+  /** The connection on which QUIT went out with the message data, its reply not yet read. */
+  #quitWithData: Connection | undefined;
 
   /**
    * @param options how to reach the server (nothing is sent until {@link SMTP.connect})
@@ -552,11 +574,14 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   async connect(options: ConnectOptions = {}): Promise<SMTPResponse> {
     const { signal, timeout, ...overrides } = options;
     if (this.isConnected) throw new SMTPException("Already connected; call close() or quit() first");
-    const given = { ...this.#given, ...overrides };
-    const resolved = resolveOptions(given);
+    // The options were checked by the constructor: only replacements need checking again.
+    if (Object.keys(overrides).length > 0) {
+      const given = { ...this.#given, ...overrides };
+      this.#options = resolveOptions(given);
+      this.#given = given;
+    }
+    const resolved = this.#options;
     const effectiveTimeout = timeout === undefined ? resolved.timeout : checkTimeout(timeout);
-    this.#given = given;
-    this.#options = resolved;
 
     const port =
       resolved.sock !== undefined || resolved.socketPath !== undefined ? undefined : (resolved.port ?? this.#defaultPort());
@@ -581,8 +606,12 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       this.#connection = connection;
       this.#closeError = undefined;
       this.#authContinuation = false;
+      this.#quitWithData = undefined;
       connection.onClose = () => {
         if (this.#connection === connection) this.#forgetConnection();
+        // After a QUIT sent with the message, the server may hang up before the sent event
+        // and onSent are done: send() announces the close once they are.
+        if (this.#quitWithData === connection) return;
         // Only a close listener that throws can make this reject; nobody awaits it here.
         this.#announceEnd(connection).catch(() => undefined);
       };
@@ -608,7 +637,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       // connect() always ends with the server's extensions known (unlike aiosmtplib's).
       await this.#ehloOrHeloIfNeeded(steps);
       await this.#maybeLoginOnConnect(steps);
-      this.#info(`connected to ${where}: ${greeting.code} ${greeting.message.split("\n")[0] ?? ""}`);
+      this.#info(() => `connected to ${where}: ${greeting.code} ${greeting.message.split("\n")[0] ?? ""}`);
       this.#emit("connect", greeting);
       await this.#runHook("onConnect", undefined, (hooks) => hooks.onConnect?.(greeting));
       return greeting;
@@ -637,8 +666,9 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     for (const line of replyLines(reply.code, reply.message)) this.#log("server", line);
   }
 
-  #info(message: string): void {
-    if (logLevelAllows(this.#options.logLevel, "info")) this.#callLogger("info", `mailport smtp: ${message}`);
+  /** Writes what `message` says at info level; it is only called when that level is logged. */
+  #info(message: () => string): void {
+    if (logLevelAllows(this.#options.logLevel, "info")) this.#callLogger("info", `mailport smtp: ${message()}`);
   }
 
   #logError(message: string, error: unknown): void {
@@ -722,15 +752,18 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   /**
    * The `close` event and `onClose` hook of a connection that ended, once per connection.
    * They wait for pending promise callbacks, so that the error which ended the connection
-   * is known when it was one, and for the failure reports under way.
+   * is known when it was one, and for the failure reports under way. `afterQuit`: the
+   * client ends the connection itself after the server's 221, so no error can be on its
+   * way and there is no turn of the event loop to wait for.
    */
-  #announceEnd(connection: Connection): Promise<void> {
+  #announceEnd(connection: Connection, afterQuit = false): Promise<void> {
     let ending = this.#endings.get(connection);
     if (ending === undefined) {
-      ending = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const settled = afterQuit ? Promise.resolve() : new Promise<void>((resolve) => setImmediate(resolve));
+      ending = settled.then(async () => {
         while (this.#reports.size > 0) await Promise.all([...this.#reports]);
         const error = this.#closeError;
-        this.#info(error === undefined ? "connection closed" : `connection closed: ${error instanceof Error ? error.message : String(error)}`);
+        this.#info(() => (error === undefined ? "connection closed" : `connection closed: ${error instanceof Error ? error.message : String(error)}`));
         if (error === undefined) this.#emit("close");
         else this.#emit("close", error);
         await this.#runHook("onClose", undefined, (hooks) => hooks.onClose?.(error));
@@ -845,11 +878,15 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     this.#authMethods = [];
   }
 
-  /** QUIT, then close; errors of QUIT are ignored (for `await using`). */
+  /**
+   * QUIT, then close; errors of QUIT are ignored (for `await using`). When QUIT went out
+   * with the last message (send()), its reply is read instead.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    const connection = this.#connection;
+    const connection = this.#connection ?? this.#quitWithData;
     try {
-      if (this.isConnected) await this.quit();
+      if (this.#quitWithData !== undefined) await this.#readQuitReply(this.#quitWithData);
+      else if (this.isConnected) await this.quit();
     } catch (error) {
       if (!(error instanceof SMTPException)) throw error;
     } finally {
@@ -898,8 +935,9 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       this.#logReply(reply);
       // An AUTH exchange goes on while the server answers 334; the client's next line
       // carries credentials.
-      const verb = Buffer.from(line.subarray(0, 5)).toString("latin1").toUpperCase();
-      this.#authContinuation = reply.code === SMTPStatus.authContinue && (this.#authContinuation || verb === "AUTH ");
+      this.#authContinuation =
+        reply.code === SMTPStatus.authContinue &&
+        (this.#authContinuation || Buffer.from(line.subarray(0, 5)).toString("latin1").toUpperCase() === "AUTH ");
       // The server is shutting down the channel (RFC 5321, 3.8): so do we.
       if (reply.code === SMTPStatus.domainUnavailable) this.close();
       return reply;
@@ -1143,27 +1181,153 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    * After DATA's 354: the message data, the terminator, and the final reply (250). Called
    * holding the command lock. The transcript gives the message's size as SIZE= counts it.
    */
-  async #writeMessage(connection: Connection, bytes: Uint8Array, size: () => number, call: CallOptions): Promise<SMTPResponse> {
+  async #writeMessage(
+    connection: Connection,
+    bytes: Uint8Array,
+    size: () => number,
+    call: CallOptions,
+    quit = false,
+  ): Promise<SMTPResponse> {
     if (this.#logging) this.#log("client", `[message data: ${size()} bytes]`);
+    if (quit) {
+      this.#logCommand(QUIT);
+      this.#quitWithData = connection;
+    }
     let complete: boolean;
     let reply: SMTPResponse;
     try {
-      complete = await connection.writeData(bytes, this.#dataWait(call));
+      complete = await connection.writeData(bytes, this.#dataWait(call), quit);
       reply = await connection.readReply(this.#wait(call));
     } catch (error) {
       if (!connection.isConnected) this.#closeError ??= error;
       throw error;
     }
     this.#logReply(reply);
+    return this.#dataReply(reply, complete, "DATA");
+  }
+
+  /**
+   * Checks the server's reply to message data (after DATA's terminator, or to a BDAT chunk):
+   * 250, else SMTPDataError; a reply that came before the data was written whole, or a 421,
+   * closes the connection.
+   */
+  #dataReply(reply: SMTPResponse, complete: boolean, command: "DATA" | "BDAT"): SMTPResponse {
     if (!complete) {
       this.close();
-      throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+      throw new SMTPDataError(reply.code, reply.message, { command });
     }
     if (reply.code !== SMTPStatus.completed) {
       if (reply.code === SMTPStatus.domainUnavailable) this.close();
-      throw new SMTPDataError(reply.code, reply.message, { command: "DATA" });
+      throw new SMTPDataError(reply.code, reply.message, { command });
     }
     return reply;
+  }
+
+  /**
+   * BDAT (RFC 3030): sends one chunk of a message in a transaction begun with MAIL and
+   * RCPT, the chunk exactly as given: BDAT carries its length, so there is no
+   * dot-stuffing, and no CRLF normalisation either (the chunks of a message must give it
+   * with CRLF line endings; {@link SMTP.sendmail} with the `chunking` option does that for
+   * you). `last` ends the message. Success: 250 (to the last chunk: the server took the
+   * message). A server that replies before the chunk is written whole gets the connection
+   * closed. `timeout` bounds each stall of the transfer, as for {@link SMTP.data}.
+   * @param chunk the bytes; a string must be ASCII
+   * @throws SMTPNotSupported when the server does not offer CHUNKING
+   * @throws SMTPDataError for any other reply, or a reply before the chunk was written whole
+   * @throws SMTPServerDisconnected when not connected or the connection ends
+   *
+   * @example
+   * await smtp.mail("ada@example.com");
+   * await smtp.rcpt("bob@example.org");
+   * await smtp.bdat("Subject: hi\r\n\r\nfirst part, ");
+   * const { code } = await smtp.bdat("second part\r\n", { last: true }); // 250
+   */
+  async bdat(chunk: string | Uint8Array, options: BdatOptions = {}): Promise<SMTPResponse> {
+    const bytes = toAsciiBytes(chunk);
+    if (options.last !== undefined && typeof options.last !== "boolean") throw new TypeError("the last option must be a boolean");
+    const call = callOf(options);
+    this.#requireConnection();
+    await this.#ehloOrHeloIfNeeded(call);
+    if (!this.supportsExtension("chunking")) throw new SMTPNotSupported("CHUNKING (BDAT) is not supported by this server");
+    return this.#commandLock.run(async () => {
+      const connection = this.#requireConnection();
+      this.#abortIfAborted(call);
+      const command = encodeCommand(["BDAT", String(bytes.length), ...(options.last === true ? ["LAST"] : [])]);
+      this.#logCommand(command);
+      let complete: boolean;
+      let reply: SMTPResponse;
+      try {
+        complete = await connection.writeChunk(command, bytes, this.#dataWait(call), 0);
+        reply = await connection.readReply(this.#wait(call));
+      } catch (error) {
+        if (!connection.isConnected) this.#closeError ??= error;
+        throw error;
+      }
+      this.#logReply(reply);
+      return this.#dataReply(reply, complete, "BDAT");
+    });
+  }
+
+  /**
+   * The message in BDAT chunks (RFC 3030), once MAIL and RCPT are answered: each piece of
+   * the message, line endings made CRLF and a final CRLF added but no dot-stuffing, after
+   * a `BDAT <size>` command, the last one `BDAT <size> LAST`; the server replies to each.
+   * With `pipelined` (the server offers PIPELINING: RFC 3030 4.2) the chunks go out
+   * without waiting for each reply, and the replies are read as they come; else each is
+   * awaited before the next chunk. After a refused chunk no other is sent, and the
+   * replies to those already sent are read. With `quit`, QUIT goes with the last chunk.
+   * Called holding the command lock.
+   * @returns the reply to the last chunk: the server's reply to the message
+   * @throws SMTPDataError for the first refused chunk, or a reply before a chunk was
+   *   written whole (the connection is then closed)
+   */
+  async #writeChunks(connection: Connection, bytes: Uint8Array, call: CallOptions, pipelined: boolean, quit: boolean): Promise<SMTPResponse> {
+    const encoder = new DataEncoder({ dotStuffing: false });
+    const wait = this.#dataWait(call);
+    let written = 0;
+    let read = 0;
+    let refused: SMTPResponse | undefined;
+    let final: SMTPResponse | undefined;
+    /** A reply that came before its chunk was written whole. */
+    let early: SMTPResponse | undefined;
+    const readChunkReply = async (): Promise<void> => {
+      const reply = await connection.readReply(this.#wait(call));
+      read++;
+      this.#logReply(reply);
+      if (reply.code === SMTPStatus.domainUnavailable) this.close();
+      if (reply.code !== SMTPStatus.completed) refused ??= reply;
+      final = reply;
+    };
+    try {
+      for (let at = 0; refused === undefined; at += DATA_CHUNK_SIZE) {
+        const last = at + DATA_CHUNK_SIZE >= bytes.length;
+        const piece = encoder.encode(bytes.subarray(at, at + DATA_CHUNK_SIZE));
+        const chunk = last ? Buffer.concat([piece, encoder.end()]) : piece;
+        const command = encodeCommand(last ? ["BDAT", String(chunk.length), "LAST"] : ["BDAT", String(chunk.length)]);
+        this.#logCommand(command);
+        const withQuit = quit && last;
+        if (withQuit) {
+          this.#logCommand(QUIT);
+          this.#quitWithData = connection;
+        }
+        if (!(await connection.writeChunk(command, chunk, wait, written, withQuit))) {
+          early = await connection.readReply(this.#wait(call));
+          this.#logReply(early);
+          break;
+        }
+        written++;
+        if (!pipelined) await readChunkReply();
+        while (connection.unreadReplies > 0 && read < written) await readChunkReply();
+        if (last) break;
+      }
+      while (early === undefined && read < written && (refused === undefined || connection.isConnected)) await readChunkReply();
+    } catch (error) {
+      if (!connection.isConnected) this.#closeError ??= error;
+      // A refused chunk is what matters, not the connection ending after it.
+      if (refused === undefined) throw error;
+    }
+    if (early !== undefined) return this.#dataReply(early, false, "BDAT");
+    return this.#dataReply(refused ?? (final as SMTPResponse), true, "BDAT");
   }
 
   /**
@@ -1175,10 +1339,29 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     const connection = this.#connection;
     const reply = await this.#execute(["QUIT"], call);
     if (reply.code !== SMTPStatus.closing) throw new SMTPResponseException(reply.code, reply.message, { command: "QUIT" });
-    this.close();
     // The close event and the onClose hook come before quit() resolves.
-    if (connection) await this.#announceEnd(connection);
+    const ending = connection ? this.#announceEnd(connection, true) : undefined;
+    this.close();
+    await ending;
     return reply;
+  }
+
+  /** The reply to the QUIT sent with the message data (see {@link SMTP.quit}), then the close. */
+  async #readQuitReply(connection: Connection): Promise<void> {
+    const reply = await this.#commandLock.run(async () => {
+      this.#quitWithData = undefined;
+      try {
+        return await connection.readReply(this.#wait({}));
+      } catch (error) {
+        if (!connection.isConnected) this.#closeError ??= error;
+        throw error;
+      }
+    });
+    this.#logReply(reply);
+    if (reply.code !== SMTPStatus.closing) throw new SMTPResponseException(reply.code, reply.message, { command: "QUIT" });
+    const ending = this.#announceEnd(connection, true);
+    this.close();
+    await ending;
   }
 
   /**
@@ -1368,7 +1551,8 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     // The server has the message: nothing below may turn that into a failure (the caller
     // would send it again). Listeners, hooks and the logger are guarded.
     this.#info(
-      `message ${result.messageId ?? "without Message-ID"} sent to ${result.accepted.length} of ` +
+      () =>
+        `message ${result.messageId ?? "without Message-ID"} sent to ${result.accepted.length} of ` +
         `${result.envelope.to.length} recipients: ${result.response.code} ${result.response.message}`,
     );
     this.#emit("sent", message, result);
@@ -1407,6 +1591,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
         rcptOptions: envelope.to.map((address) => rcptParameters(transaction, address)),
         data,
         size,
+        chunking: this.#options.chunking && this.supportsExtension("chunking"),
       };
       try {
         const envelopeStart = performance.now();
@@ -1429,7 +1614,8 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       } catch (error) {
         if (error instanceof SMTPResponseException || error instanceof SMTPRecipientsRefused) {
           try {
-            if (this.isConnected) await this.rset(call);
+            // After a QUIT sent with the data there is no transaction left to reset.
+            if (this.isConnected && this.#quitWithData === undefined) await this.rset(call);
           } catch (rsetError) {
             // A failing RSET would only hide the error that matters.
             if (!(rsetError instanceof SMTPException)) throw rsetError;
@@ -1456,8 +1642,17 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     }
     if (refused.length === envelope.to.length) throw new SMTPRecipientsRefused(refused);
     const messageStart = performance.now();
-    const response = await this.#data(plan.data, () => plan.size, call);
+    const response = plan.chunking ? await this.#chunks(plan.data, call) : await this.#data(plan.data, () => plan.size, call);
     return { errors: refusalMap(refused), response, messageStart };
+  }
+
+  /** The message in BDAT chunks, each reply awaited, under one hold of the command lock. */
+  async #chunks(bytes: Uint8Array, call: CallOptions): Promise<SMTPResponse> {
+    return this.#commandLock.run(async () => {
+      const connection = this.#requireConnection();
+      this.#abortIfAborted(call);
+      return this.#writeChunks(connection, bytes, call, false, false);
+    });
   }
 
   /**
@@ -1466,14 +1661,16 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    * command-by-command transaction: SMTPSenderRefused, SMTPRecipientsRefused when every
    * recipient is refused, SMTPDataError. A DATA accepted with nothing valid before it is
    * ended at once with an empty message (RFC 2920 3.1). The message's time starts when the
-   * last RCPT reply is in, as it does command by command.
+   * last RCPT reply is in, as it does command by command. With chunking, MAIL and every
+   * RCPT go in one write, and once their replies are in (no chunk is sent for nobody) the
+   * BDAT chunks follow, pipelined too.
    */
   async #pipelinedTransaction(plan: TransactionPlan, call: CallOptions): Promise<TransactionOutcome> {
     const { transaction, envelope } = plan;
     const lines = [
       encodeCommand(["MAIL", `FROM:<${envelope.from}>`, ...plan.mailOptions]),
       ...envelope.to.map((address, i) => encodeCommand(["RCPT", `TO:<${address}>`, ...(plan.rcptOptions[i] ?? [])])),
-      encodeCommand(["DATA"]),
+      ...(plan.chunking ? [] : [encodeCommand(["DATA"])]),
     ];
     return this.#commandLock.run(async () => {
       const connection = this.#requireConnection();
@@ -1496,6 +1693,14 @@ export class SMTP extends EventEmitter<SMTPEvents> {
           }
         }
         const messageStart = performance.now();
+        if (plan.chunking) {
+          if (mailReply.code !== SMTPStatus.completed) {
+            throw new SMTPSenderRefused(mailReply.code, mailReply.message, transaction.sender);
+          }
+          if (refused.length === envelope.to.length) throw new SMTPRecipientsRefused(refused);
+          const response = await this.#writeChunks(connection, plan.data, call, true, this.#lastMessage);
+          return { errors: refusalMap(refused), response, messageStart };
+        }
         const dataReply = await read();
         const nothingToSend = mailReply.code !== SMTPStatus.completed || refused.length === envelope.to.length;
         if (dataReply.code === SMTPStatus.startInput && nothingToSend && this.isConnected) {
@@ -1512,7 +1717,8 @@ export class SMTP extends EventEmitter<SMTPEvents> {
         if (dataReply.code !== SMTPStatus.startInput) {
           throw new SMTPDataError(dataReply.code, dataReply.message, { command: "DATA" });
         }
-        const response = await this.#writeMessage(connection, plan.data, () => plan.size, call);
+        // The last message of a session (send()): QUIT goes with the data (RFC 2920 3.1).
+        const response = await this.#writeMessage(connection, plan.data, () => plan.size, call, this.#lastMessage);
         return { errors: refusalMap(refused), response, messageStart };
       } catch (error) {
         if (!connection.isConnected) this.#closeError ??= error;
@@ -1595,6 +1801,37 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     // Unlike sendMessage (aiosmtplib's), send() gives a message without a Message-ID one.
     return this.sendMessage(isMessageInit(message) ? message : withMessageId(message as Message), options);
   }
+
+  /** {@link SMTP.send} for the last message of the session (see {@link sendLastMessage}). */
+  async #sendLast(message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions): Promise<SendResult> {
+    this.#lastMessage = true;
+    try {
+      return await this.send(message, options);
+    } finally {
+      this.#lastMessage = false;
+    }
+  }
+
+  static {
+    sendLast = (client, message, options) => client.#sendLast(message, options);
+  }
+}
+
+/**
+ * {@link SMTP.send} for the top-level `send()`, whose session ends with this message: when
+ * the server offers PIPELINING, QUIT goes out in the same write as the end of the message
+ * data (RFC 2920 3.1 lets the data start a pipelined group and QUIT end it), sparing a
+ * round trip; after a refused message no RSET is sent, as QUIT ends the transaction.
+ * Disposing of the client (`Symbol.asyncDispose`, which must follow) then reads QUIT's
+ * reply instead of sending QUIT, and announces the close.
+ * @internal
+ */
+export function sendLastMessage(
+  client: SMTP,
+  message: Message | EmailInit | string | Uint8Array,
+  options: ClientSendOptions,
+): Promise<SendResult> {
+  return sendLast(client, message, options);
 }
 
 /** What a transaction sends, worked out before MAIL. */
@@ -1607,6 +1844,8 @@ interface TransactionPlan {
   readonly data: Uint8Array;
   /** The message's size as SIZE= counts it (RFC 1870). */
   readonly size: number;
+  /** Whether the message goes in BDAT chunks (the `chunking` option, and the server offers CHUNKING). */
+  readonly chunking: boolean;
 }
 
 /** What a transaction's commands gave. */

@@ -58,8 +58,11 @@ export function abortError(signal: AbortSignal): SMTPException {
 const readTimeoutError = (): Error => new SMTPReadTimeoutError("Timed out waiting for server response");
 const writeTimeoutError = (): Error => new SMTPTimeoutError("Timed out writing to the server: it took no data for the whole timeout");
 
+/** The QUIT command line. */
+export const QUIT = Buffer.from("QUIT\r\n", "latin1");
+
 /** Data is written in pieces of this size, so that a large message is never copied whole. */
-const DATA_CHUNK_SIZE = 64 * 1024;
+export const DATA_CHUNK_SIZE = 64 * 1024;
 /** setTimeout's largest delay. */
 const MAX_TIMER = 2 ** 31 - 1;
 
@@ -287,6 +290,17 @@ function handshake(
   );
 }
 
+/** A wait of a connection, until `ready()` holds, the deadline, or the signal. */
+interface Wait {
+  readonly ready: () => boolean;
+  readonly deadline: number;
+  readonly timeoutError: () => Error;
+  readonly signal: AbortSignal | undefined;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  readonly onAbort: () => void;
+}
+
 /** A connected socket and the reply reader on it. */
 export class Connection {
   #socket: net.Socket;
@@ -295,12 +309,28 @@ export class Connection {
   #awaited = 1;
   /** Replies received and not yet read, in order. */
   #replies: SMTPResponse[] = [];
+  /** How many replies have come since the last command, or since a message's first chunk. */
+  #received = 0;
   #failure: Error | undefined;
   #closed = false;
   #eof = false;
   #closeCause: Error | undefined;
-  #quitSent = false;
-  readonly #wakers = new Set<() => void>();
+  /**
+   * How many replies come before QUIT's, once QUIT is written (-1: not written): a server
+   * that hangs up instead of sending QUIT's reply counts as a 221.
+   */
+  #repliesBeforeQuit = -1;
+  /** The waits under way (for a reply, or for the socket to drain). */
+  readonly #waits = new Set<Wait>();
+  /**
+   * One deadline timer for the connection's waits, kept from one wait to the next: a
+   * command's wait ends long before its deadline, and the next wait's deadline is later,
+   * so the timer set for the first wait serves the later ones (it is re-armed when it
+   * fires early). Unreferenced while nothing waits.
+   */
+  #timer: NodeJS.Timeout | undefined;
+  /** When `#timer` fires. */
+  #timerDue = Infinity;
   #onClose: (() => void) | undefined;
 
   private constructor(socket: net.Socket) {
@@ -388,8 +418,11 @@ export class Connection {
     socket.off("drain", this.#wake);
   }
 
+  /** Ends the waits whose condition now holds. */
   readonly #wake = (): void => {
-    for (const waker of [...this.#wakers]) waker();
+    for (const wait of this.#waits) {
+      if (wait.ready()) this.#endWait(wait, undefined);
+    }
   };
 
   readonly #onData = (chunk: Buffer): void => {
@@ -398,6 +431,7 @@ export class Connection {
       this.#reader.feed(chunk);
       for (let reply = this.#reader.read(); reply !== undefined; reply = this.#reader.read()) {
         this.#replies.push(reply);
+        this.#received++;
         if (--this.#awaited === 0) break;
       }
       if (this.#awaited > 0) {
@@ -428,6 +462,8 @@ export class Connection {
   readonly #onSocketClose = (): void => {
     this.#closed = true;
     this.#wake();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#onClose?.();
   };
 
@@ -437,16 +473,61 @@ export class Connection {
    * socket took at once): the common case costs no promise and no timer.
    */
   #waitUntil(ready: () => boolean, options: WaitOptions, timeoutError: () => Error): Promise<void> | undefined {
-    if (ready() && options.signal?.aborted !== true) return undefined;
-    return settleBy<void>(options, timeoutError, () => this.close(), (settle) => {
-      const check = (): void => {
-        if (ready()) settle(undefined);
-      };
-      this.#wakers.add(check);
-      check();
-      return () => this.#wakers.delete(check);
+    const { signal, deadline } = options;
+    if (ready() && signal?.aborted !== true) return undefined;
+    if (signal?.aborted) {
+      this.close();
+      return Promise.reject(abortError(signal));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const wait: Wait = { ready, deadline, timeoutError, signal, resolve, reject, onAbort: () => this.#abortWait(wait) };
+      signal?.addEventListener("abort", wait.onAbort, { once: true });
+      this.#waits.add(wait);
+      this.#armTimer(deadline);
     });
   }
+
+  #endWait(wait: Wait, error: Error | undefined): void {
+    if (!this.#waits.delete(wait)) return;
+    wait.signal?.removeEventListener("abort", wait.onAbort);
+    if (this.#waits.size === 0) this.#timer?.unref();
+    if (error) wait.reject(error);
+    else wait.resolve();
+  }
+
+  #abortWait(wait: Wait): void {
+    if (!this.#waits.has(wait)) return;
+    this.close();
+    this.#endWait(wait, abortError(wait.signal as AbortSignal));
+  }
+
+  /** Makes sure the timer fires by `deadline`, and keeps the process alive while a wait needs it. */
+  #armTimer(deadline: number): void {
+    if (!Number.isFinite(deadline)) return;
+    if (this.#timer !== undefined && this.#timerDue <= deadline) {
+      this.#timer.ref();
+      return;
+    }
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerDue = deadline;
+    this.#timer = setTimeout(this.#onTimer, Math.min(Math.max(deadline - Date.now(), 0), MAX_TIMER));
+  }
+
+  /** Times out the waits whose deadline has passed (closing the connection), and re-arms for the others. */
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const now = Date.now();
+    let next = Infinity;
+    for (const wait of this.#waits) {
+      if (wait.deadline <= now) {
+        this.close();
+        this.#endWait(wait, wait.timeoutError());
+      } else {
+        next = Math.min(next, wait.deadline);
+      }
+    }
+    if (this.#waits.size > 0) this.#armTimer(next);
+  };
 
   readonly #replyReady = (): boolean => this.#replies.length > 0 || this.#failure !== undefined || this.#closed || this.#eof;
 
@@ -458,6 +539,12 @@ export class Connection {
     this.#reader.clear();
     this.#replies = [];
     this.#awaited = count;
+    this.#received = 0;
+  }
+
+  /** How many replies have come and are not read yet. */
+  get unreadReplies(): number {
+    return this.#replies.length;
   }
 
   /**
@@ -471,9 +558,12 @@ export class Connection {
     const waiting = this.#waitUntil(this.#replyReady, options, readTimeoutError);
     if (waiting !== undefined) await waiting;
     const reply = this.#replies.shift();
-    if (reply) return reply;
+    if (reply) {
+      if (this.#repliesBeforeQuit > 0) this.#repliesBeforeQuit--;
+      return reply;
+    }
     if (this.#failure) throw this.#failure;
-    if (this.#quitSent) return new SMTPResponse(SMTPStatus.closing, "");
+    if (this.#repliesBeforeQuit === 0) return new SMTPResponse(SMTPStatus.closing, "");
     if (this.#eof && !this.#closeCause) throw new SMTPServerDisconnected("Unexpected EOF received");
     throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
   }
@@ -496,7 +586,7 @@ export class Connection {
    */
   async command(line: Uint8Array, options: WaitOptions): Promise<SMTPResponse> {
     this.#expectReplies(1);
-    if (line.length === 6 && Buffer.from(line).toString("latin1") === "QUIT\r\n") this.#quitSent = true;
+    if (QUIT.equals(line)) this.#repliesBeforeQuit = 0;
     const writing = this.#write(line, options);
     if (writing !== undefined) await writing;
     return this.readReply(options);
@@ -517,11 +607,14 @@ export class Connection {
    * Streams message data after the server's 354: encoded chunk by chunk ({@link DataEncoder}),
    * each written once the socket has room, the terminator with the last chunk. Stops early
    * when the server replies before the data is complete. With `options.stall`, each piece
-   * has that long to be taken by the network.
+   * has that long to be taken by the network. With `quit`, QUIT follows the terminator in
+   * the same write (RFC 2920 lets the message data start a pipelined group and QUIT end
+   * it): read the data's reply, then QUIT's.
    * @returns whether the whole message and the terminator were written
    */
-  async writeData(message: Uint8Array, options: WaitOptions): Promise<boolean> {
-    this.#expectReplies(1);
+  async writeData(message: Uint8Array, options: WaitOptions, quit = false): Promise<boolean> {
+    this.#expectReplies(quit ? 2 : 1);
+    if (quit) this.#repliesBeforeQuit = 1;
     const encoder = new DataEncoder();
     const stall = options.stall;
     // With `stall`, the deadline starts again at each piece: a stall is bounded, not the transfer.
@@ -531,11 +624,46 @@ export class Connection {
       const last = at + DATA_CHUNK_SIZE >= message.length;
       // The terminator goes in the same write as the last chunk: the server reads them at
       // once instead of waking up again for the terminator alone.
-      await this.#write(last ? Buffer.concat([chunk, encoder.end()]) : chunk, piece());
+      await this.#write(last ? Buffer.concat(quit ? [chunk, encoder.end(), QUIT] : [chunk, encoder.end()]) : chunk, piece());
       // A reply while the socket was full came before the end of the data.
       if (this.#replies.length > 0 || this.#failure !== undefined) return false;
       if (last) return true;
     }
+  }
+
+  /**
+   * Writes a BDAT command and its chunk (RFC 3030) together, and awaits one more reply, for
+   * the chunk. `answered` is how many chunks of the message were written whole before this
+   * one (0: the first, and what came before it is forgotten): as many replies may come
+   * while this one is written, for a server with PIPELINING takes the chunks without
+   * replying to each first. With `quit`, QUIT follows the chunk (the last one) in the same
+   * write (RFC 2920): its reply is read after the chunks'. With `options.stall`, the chunk
+   * has that long to be taken by the network. The chunk is not copied.
+   * @returns false when the server replied to this chunk before it was written whole
+   * @throws as `#write`
+   */
+  async writeChunk(command: Uint8Array, chunk: Uint8Array, options: WaitOptions, answered: number, quit = false): Promise<boolean> {
+    if (answered === 0) this.#expectReplies(1);
+    else this.#awaited++;
+    if (quit) {
+      this.#repliesBeforeQuit = this.#awaited + this.#replies.length;
+      this.#awaited++;
+    }
+    const early = (): boolean => this.#received > answered || this.#failure !== undefined;
+    if (!this.isConnected) throw new SMTPServerDisconnected("Connection lost", { cause: this.#closeCause });
+    const socket = this.#socket;
+    socket.cork();
+    socket.write(command);
+    let room = socket.write(chunk);
+    if (quit) room = socket.write(QUIT);
+    socket.uncork();
+    const deadline = options.stall === undefined ? options : { ...options, deadline: deadlineIn(options.stall / 1000) };
+    if (!room) {
+      const ready = (): boolean => !socket.writableNeedDrain || early() || this.#closed || this.#eof;
+      const waiting = this.#waitUntil(ready, deadline, writeTimeoutError);
+      if (waiting !== undefined) await waiting;
+    }
+    return !early();
   }
 
   /**

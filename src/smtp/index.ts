@@ -11,6 +11,7 @@ export {
   SMTP_STARTTLS_PORT,
   SMTP_TLS_PORT,
   type AddressCommandOptions,
+  type BdatOptions,
   type ClientSendOptions,
   type CallOptions,
   type ConnectOptions,

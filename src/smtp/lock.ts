@@ -8,20 +8,24 @@
 
 /** Runs the functions given to {@link Lock.run} one at a time, in call order. */
 export class Lock {
-  #tail: Promise<void> = Promise.resolve();
+  #held = false;
+  /** The callers waiting for the lock, first come first. */
+  readonly #queue: Array<() => void> = [];
 
-  /** Runs `work` once every earlier call has finished; resolves or rejects as `work` does. */
+  /**
+   * Runs `work` once every earlier call has finished; resolves or rejects as `work` does.
+   * A free lock is taken at once (no promise, no turn of the microtask queue); a held one
+   * passes straight to the next caller in line when released.
+   */
   async run<T>(work: () => Promise<T>): Promise<T> {
-    const previous = this.#tail;
-    let release: () => void = () => {};
-    this.#tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await previous;
+    if (this.#held) await new Promise<void>((resolve) => this.#queue.push(resolve));
+    else this.#held = true;
     try {
       return await work();
     } finally {
-      release();
+      const next = this.#queue.shift();
+      if (next) next();
+      else this.#held = false;
     }
   }
 }

@@ -19,6 +19,7 @@ const DOT = 0x2e;
 const DASH = 0x2d;
 
 const utf8Decoder = new TextDecoder("utf-8");
+const EMPTY = Buffer.alloc(0);
 const utf8Encoder = new TextEncoder();
 
 /**
@@ -27,7 +28,7 @@ const utf8Encoder = new TextEncoder();
  * so a misbehaving server cannot make the client buffer without bound.
  */
 export class ReplyReader {
-  #buffer: Buffer = Buffer.alloc(0);
+  #buffer: Buffer = EMPTY;
 
   /** How many bytes are waiting to be read. */
   get buffered(): number {
@@ -48,7 +49,7 @@ export class ReplyReader {
 
   /** Forgets every byte not yet read as a reply. */
   clear(): void {
-    this.#buffer = Buffer.alloc(0);
+    this.#buffer = EMPTY;
   }
 
   /**
@@ -82,8 +83,9 @@ export class ReplyReader {
         const text = utf8Decoder.decode(line).replace(/[\r\n]+$/, "");
         throw new SMTPResponseException(SMTPStatus.invalidResponse, `Malformed SMTP response line: ${text}`);
       }
+      const textStart = offset + 4;
       offset = end + 1;
-      lines.push(utf8Decoder.decode(line.subarray(4)).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ""));
+      lines.push(buffer.toString("utf8", Math.min(textStart, offset), offset).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ""));
       if (line[3] !== DASH) {
         this.#buffer = buffer.subarray(offset);
         return new SMTPResponse(code, lines.join("\n"));
@@ -134,6 +136,10 @@ export function isNonAscii(text: string): boolean {
  * @throws TypeError when an argument (string or bytes) holds a control character
  */
 export function encodeCommand(args: readonly (string | Uint8Array)[]): Uint8Array {
+  if (args.every((arg) => typeof arg === "string")) {
+    for (const arg of args) checkCommandArgument(arg, "command argument");
+    return Buffer.from(`${args.join(" ")}\r\n`, "utf8");
+  }
   const parts = args.map((arg) => {
     if (typeof arg === "string") {
       checkCommandArgument(arg, "command argument");
@@ -164,6 +170,9 @@ export function encodeCommand(args: readonly (string | Uint8Array)[]): Uint8Arra
  * becomes CRLF, a line starting with `.` gets another `.`, and {@link DataEncoder.end}
  * adds a final CRLF when the message lacks one, then the `.` CRLF terminator. The state
  * between chunks is kept, so a CRLF split across two chunks is still one line ending.
+ * With `dotStuffing: false` (for BDAT, RFC 3030, whose chunks carry their length) the
+ * line endings are made CRLF and the final CRLF added, and nothing else: no dots, no
+ * terminator; the output is then {@link normalizedSize} bytes long.
  *
  * @example
  * const encoder = new DataEncoder();
@@ -173,6 +182,11 @@ export class DataEncoder {
   #lineStart = true;
   #pendingCR = false;
   #empty = true;
+  readonly #dotStuffing: boolean;
+
+  constructor(options: { readonly dotStuffing?: boolean } = {}) {
+    this.#dotStuffing = options.dotStuffing ?? true;
+  }
 
   /** Encodes the next piece of the message. */
   encode(chunk: Uint8Array): Uint8Array {
@@ -211,7 +225,7 @@ export class DataEncoder {
         i++;
         continue;
       }
-      if (lineStart && byte === DOT) out[n++] = DOT;
+      if (lineStart && byte === DOT && this.#dotStuffing) out[n++] = DOT;
       lineStart = false;
       if (nextCR < i) nextCR = indexOrEnd(src, CR, i);
       if (nextLF < i) nextLF = indexOrEnd(src, LF, i);
@@ -226,7 +240,7 @@ export class DataEncoder {
     return out.subarray(0, n);
   }
 
-  /** The end of the data: a CRLF if the message did not end with one, then `.` CRLF. */
+  /** The end of the data: a CRLF if the message did not end with one, then `.` CRLF (unless `dotStuffing` is off). */
   end(): Uint8Array {
     const tail: number[] = [];
     if (this.#pendingCR) {
@@ -235,7 +249,7 @@ export class DataEncoder {
       this.#lineStart = true;
     }
     if (this.#empty || !this.#lineStart) tail.push(CR, LF);
-    tail.push(DOT, CR, LF);
+    if (this.#dotStuffing) tail.push(DOT, CR, LF);
     return Uint8Array.from(tail);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
-import { SMTP, checkRawEnvelope, type SendResult, type SMTPOptions } from "./client.js";
+import { SMTP, checkRawEnvelope, sendLastMessage, type SendResult, type SMTPOptions } from "./client.js";
 import { isMessageInit, messageFromInit } from "./envelope.js";
 import { checkRawMessage, prepareMessageTransaction, prepareTransaction } from "./transaction.js";
 
@@ -73,7 +73,7 @@ export async function send(
   await client.connect({ signal });
   let result: SendResult;
   try {
-    result = await client.send(prepared, sendOptions);
+    result = await sendLastMessage(client, prepared, sendOptions);
   } catch (error) {
     // As aiosmtplib: still say goodbye when the connection survived the error.
     await client[Symbol.asyncDispose]().catch(() => undefined);

@@ -402,9 +402,40 @@ describe.skipIf(postfix === undefined)(
         expect(withExtensions.errors).toEqual([["nobody@mailport.test", 550]]);
       });
 
-      // The same comparison with BDAT on the port that offers CHUNKING and DATA on the
-      // other, once the client has BDAT (not yet: it always sends DATA).
-      it.todo("CHUNKING makes no difference to what is delivered or refused");
+      it("CHUNKING (BDAT) makes no difference to what is delivered or refused", async () => {
+        // A message over one chunk (64 KiB), lines that DATA must dot-stuff and BDAT must not.
+        const body = Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? `.line ${i} starts with a dot` : `line ${i} of the body`)).join("\r\n");
+        const outcome = async (port: number, chunking: boolean): Promise<{ errors: [string, number][]; body: string; log: string[] }> => {
+          const id = uniqueId();
+          const raw = Buffer.from(`From: tester@mailport.test\r\nSubject: chunks\r\nMessage-ID: ${id}\r\n\r\n${body}\r\n`, "latin1");
+          const log: string[] = [];
+          const result = await send(raw, options({
+            ...login(),
+            port,
+            chunking,
+            sender: "tester@mailport.test",
+            recipients: ["alice@mailport.test", "nobody@mailport.test"],
+            logLevel: "debug",
+            logger: { debug: (line) => log.push(line) },
+          }));
+          const delivered = withoutDeliveryFields(await waitForDelivery(server(), "alice", id));
+          expect(delivered.equals(asDelivered(raw))).toBe(true);
+          return {
+            errors: [...result.errors].map(([address, reply]) => [address, reply.code]),
+            body: delivered.toString("latin1").replace(id, "<id>"),
+            log: log.filter((line) => /^C: (BDAT|DATA)/.test(line)),
+          };
+        };
+        const chunked = await outcome(server().port, true);
+        const withData = await outcome(server().plainPort, true);
+        expect(chunked.log.length).toBeGreaterThan(1);
+        expect(chunked.log.every((line) => line.startsWith("C: BDAT"))).toBe(true);
+        expect(chunked.log.at(-1)).toMatch(/^C: BDAT \d+ LAST$/);
+        expect(withData.log).toEqual(["C: DATA"]);
+        expect(chunked.errors).toEqual(withData.errors);
+        expect(chunked.body).toBe(withData.body);
+        expect(chunked.errors).toEqual([["nobody@mailport.test", 550]]);
+      });
     });
 
     describe("a connection per message", () => {

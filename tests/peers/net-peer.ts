@@ -1,7 +1,8 @@
 /**
  * A hand-written SMTP peer on 127.0.0.1, for what smtp-server cannot be made to do:
  * replies split across packets, replies sent early, bytes injected after STARTTLS's 220,
- * replies that break the rules. The test scripts the server side line by line.
+ * replies that break the rules, BDAT (CHUNKING, which smtp-server lacks). The test
+ * scripts the server side line by line.
  */
 import { once } from "node:events";
 import net from "node:net";
@@ -94,6 +95,20 @@ export class PeerConnection {
       if (end !== -1) {
         const data = this.#unread.subarray(0, end + marker.length);
         this.#unread = this.#unread.subarray(end + marker.length);
+        return data;
+      }
+      if (this.#ended) throw new Error("the client hung up");
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  /** Resolves with the next `n` bytes (a BDAT chunk); rejects if the client hangs up first. */
+  async readBytes(n: number): Promise<Buffer> {
+    for (;;) {
+      this.#takePending();
+      if (this.#unread.length >= n) {
+        const data = this.#unread.subarray(0, n);
+        this.#unread = this.#unread.subarray(n);
         return data;
       }
       if (this.#ended) throw new Error("the client hung up");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EmailMessage, Message } from "../../src/email/message.js";
-import { extractRecipients, extractSender, parseAddress, quoteAddress, withAsciiDomain } from "../../src/smtp/envelope.js";
+import { envelopeAddress, extractRecipients, extractSender, parseAddress, quoteAddress, rawMessageId, withAsciiDomain } from "../../src/smtp/envelope.js";
 import { python } from "./python.js";
 
 /** Addresses in the forms MAIL and RCPT take. */
@@ -68,6 +68,18 @@ print(json.dumps([[parse_address(a), "<" + parse_address(a) + ">"] for a in json
     expect(parseAddress(" <> ")).toBe("");
   });
 
+  it("reads an address the same way the second time, when it is remembered: accepted or refused", () => {
+    const first = VALID.map((input) => parseAddress(input));
+    expect(VALID.map((input) => parseAddress(input))).toEqual(first);
+    for (const input of NOT_ONE_ADDRESS) {
+      expect(() => parseAddress(input)).toThrow(TypeError);
+      expect(() => parseAddress(input)).toThrow(JSON.stringify(input));
+    }
+    expect(() => envelopeAddress("", "recipient")).toThrow(/only the sender can be the null address/);
+    expect(envelopeAddress("", "sender", { nullAllowed: true })).toBe("");
+    expect(() => envelopeAddress("", "recipient")).toThrow(/only the sender can be the null address/);
+  });
+
   it("keeps domain literals", () => {
     expect(parseAddress("Ops <ops@[192.0.2.1]>")).toBe("ops@[192.0.2.1]");
     expect(quoteAddress("x@[IPv6:2001:db8::1]")).toBe("<x@[IPv6:2001:db8::1]>");
@@ -120,4 +132,20 @@ describe("the envelope from the headers", () => {
       expect(() => extractSender(message)).toThrow(/From header/);
     });
   }
+});
+
+describe("the Message-ID of a raw message", () => {
+  const latin1 = (text: string): Buffer => Buffer.from(text, "latin1");
+
+  it("is read from the header block, unfolded, never from the body", () => {
+    expect(rawMessageId(latin1("Subject: x\r\nMessage-ID:\r\n <a@example.com>\r\n\r\nMessage-ID: <body@example.com>\r\n"))).toBe("<a@example.com>");
+    expect(rawMessageId(latin1("Subject: x\n\nMessage-ID: <body@example.com>\n"))).toBeUndefined();
+    expect(rawMessageId(latin1("Subject: x\r\n\nMessage-ID: <body@example.com>\n"))).toBeUndefined();
+    expect(rawMessageId(latin1("Subject: x\n\r\nMessage-ID: <body@example.com>\n"))).toBeUndefined();
+  });
+
+  it("is read from the whole text when there is no body", () => {
+    expect(rawMessageId(latin1("Subject: x\r\nmessage-id : <only@example.com>"))).toBe("<only@example.com>");
+    expect(rawMessageId(latin1(""))).toBeUndefined();
+  });
 });

@@ -377,6 +377,27 @@ describe("timeouts and cancellation", () => {
     expect((await p.connection).ended).toBe(true);
   });
 
+  it("gives each reply its own timeout: a short one after a long one, and a long one after a short one", async () => {
+    const p = await peer(async (c) => {
+      await greet(c);
+      await c.expect("NOOP", "250 quick");
+      await c.readLine();
+      await sleep(600);
+      await c.write("250 slow but in time\r\n");
+      await c.readLine();
+      await sleep(3000);
+    });
+    const smtp = client(p.port, { timeout: 30 });
+    await smtp.connect();
+    expect((await smtp.noop({ timeout: 0.2 })).message).toBe("quick");
+    // The 0.2 s of the NOOP before is over by the time this reply comes: it must not count.
+    expect((await smtp.noop({ timeout: 2 })).message).toBe("slow but in time");
+    const started = Date.now();
+    await expect(smtp.noop({ timeout: 0.3 })).rejects.toThrow(SMTPReadTimeoutError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(smtp.isConnected).toBe(false);
+  });
+
   it("stops when the signal aborts, with the AbortError as cause, and closes", async () => {
     const p = await peer(async (c) => {
       await greet(c);

@@ -2,10 +2,11 @@
  * PIPELINING (RFC 2920): when the server offers it, MAIL, every RCPT and DATA go out in
  * one write and their replies are read in order; the outcome is the same as command by
  * command. Hand-written peers prove the ordering (they answer only once every command is
- * in, all replies in one packet); smtp-server checks the results.
+ * in, all replies in one packet); smtp-server checks the results. send() ends its session
+ * with QUIT in the same write as the end of the message data.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SMTP, SMTPRecipientsRefused, SMTPSenderRefused, type LogEntry } from "../../src/smtp/index.js";
+import { SMTP, SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused, send, type LogEntry, type SendOptions } from "../../src/smtp/index.js";
 import { startPeer, type Peer, type PeerConnection } from "../peers/net-peer.js";
 import { startSmtpServer, type TestServer, type TestServerOptions } from "../peers/smtp-server.js";
 
@@ -137,5 +138,93 @@ describe("pipelining", () => {
     const from = lines.findIndex((line) => line.startsWith("C: MAIL"));
     expect(lines.slice(from, from + 6).map((line) => line.slice(0, 7))).toEqual(["C: MAIL", "S: 250 ", "C: RCPT", "S: 250 ", "C: DATA", "S: 354 "]);
     expect(s.messages[0]?.data.toString("latin1")).toBe(MESSAGE);
+  });
+});
+
+describe("QUIT with the last message (send())", () => {
+  const sendOptions = (port: number, extra: SendOptions = {}): SendOptions => ({
+    hostname: "127.0.0.1",
+    port,
+    localHostname: "client.test",
+    timeout: 5,
+    startTls: false,
+    sender: "ada@example.com",
+    recipients: ["bob@example.org"],
+    ...extra,
+  });
+
+  it("writes QUIT with the end of the message data, then reads the data's reply and QUIT's", async () => {
+    let written = "";
+    const p = await peer(async (c) => {
+      await answerTogether(c, 3, ["250 ok", "250 ok", "354 go ahead"]);
+      // Nothing is answered before the QUIT is in: it came with the data.
+      written = (await c.readUntil("\r\n.\r\nQUIT\r\n")).toString("latin1");
+      await c.write("250 queued\r\n221 bye\r\n");
+      c.close();
+    });
+    const order: string[] = [];
+    const result = await send(MESSAGE, {
+      ...sendOptions(p.port),
+      hooks: { onSent: () => void order.push("onSent"), onClose: () => void order.push("onClose") },
+    });
+    expect(written).toBe(`${MESSAGE}.\r\nQUIT\r\n`);
+    expect(result.response.toString()).toBe("250 queued");
+    expect(order).toEqual(["onSent", "onClose"]);
+  });
+
+  it("logs QUIT after the message data, and its reply after the data's", async () => {
+    const s = await server();
+    const lines: string[] = [];
+    await send(MESSAGE, { ...sendOptions(s.port), logLevel: "debug", logger: { debug: (line) => lines.push(line) } });
+    expect(lines.slice(-4)).toEqual([`C: [message data: ${MESSAGE.length} bytes]`, "C: QUIT", "S: 250 queued as 1", "S: 221 Bye"]);
+    expect(s.messages[0]?.data.toString("latin1")).toBe(MESSAGE);
+  });
+
+  it("reports a refused message with SMTPDataError, sends no RSET after the QUIT, and closes cleanly", async () => {
+    const after: string[] = [];
+    const p = await peer(async (c) => {
+      await answerTogether(c, 3, ["250 ok", "250 ok", "354 go ahead"]);
+      await c.readUntil("\r\n.\r\nQUIT\r\n");
+      await c.write("554 rejected as spam\r\n221 bye\r\n");
+      after.push(await c.readLine().catch(() => "(hung up)"));
+    });
+    const events: string[] = [];
+    const error = await send(MESSAGE, {
+      ...sendOptions(p.port),
+      hooks: { onError: () => void events.push("onError"), onClose: (e) => void events.push(`onClose ${String(e)}`) },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SMTPDataError);
+    expect((error as SMTPDataError).code).toBe(554);
+    expect(events).toEqual(["onError", "onClose undefined"]);
+    await p.done;
+    expect(after).toEqual(["(hung up)"]);
+  });
+
+  it("takes a server that hangs up after the data's reply, without QUIT's, as a 221", async () => {
+    const p = await peer(async (c) => {
+      await answerTogether(c, 3, ["250 ok", "250 ok", "354 go ahead"]);
+      await c.readUntil("\r\n.\r\nQUIT\r\n");
+      await c.write("250 queued\r\n");
+      c.close();
+    });
+    const result = await send(MESSAGE, sendOptions(p.port));
+    expect(result.response.toString()).toBe("250 queued");
+  });
+
+  it("sends QUIT on its own, after the data's reply, to a server without PIPELINING", async () => {
+    const p = await startPeer(async (c) => {
+      await c.write("220 peer.test ready\r\n");
+      await c.expect("EHLO", "250 peer.test");
+      await c.expect("MAIL", "250 ok");
+      await c.expect("RCPT", "250 ok");
+      await c.expect("DATA", "354 go ahead");
+      await c.readUntil("\r\n.\r\n");
+      await c.write("250 queued\r\n");
+      await c.expect("QUIT", "221 bye");
+    });
+    peers.push(p);
+    const result = await send(MESSAGE, sendOptions(p.port));
+    await p.done;
+    expect(result.response.toString()).toBe("250 queued");
   });
 });

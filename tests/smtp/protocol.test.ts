@@ -13,8 +13,8 @@ import { PY_DATA_HELPERS, b64, python, unb64 } from "./python.js";
 
 const bytes = (text: string): Buffer => Buffer.from(text, "latin1");
 
-function encodeInChunks(message: Uint8Array, cuts: number[]): Buffer {
-  const encoder = new DataEncoder();
+function encodeInChunks(message: Uint8Array, cuts: number[], options: { dotStuffing?: boolean } = {}): Buffer {
+  const encoder = new DataEncoder(options);
   const out: Uint8Array[] = [];
   let at = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
@@ -137,6 +137,25 @@ describe("DataEncoder", () => {
     const [wire] = python<string[]>(PY_DATA_HELPERS + "print(json.dumps([b64(wire(b''))]))");
     expect(b64(encodeInChunks(new Uint8Array(0), []))).toBe(wire);
     expect(unb64(wire ?? "").toString("latin1")).toBe("\r\n.\r\n");
+  });
+
+  it("without dot-stuffing (BDAT), only makes line endings CRLF and adds the final CRLF, as aiosmtplib normalizes (run in Python)", () => {
+    const alphabet = fc.constantFrom(0x0d, 0x0a, 0x2e, 0x41, 0x20, 0xff, 0x00);
+    const cases = fc.sample(
+      fc.record({ message: fc.array(alphabet, { maxLength: 60 }).map((chosen) => Uint8Array.from(chosen)), cuts: fc.array(fc.nat(70), { maxLength: 6 }) }),
+      { numRuns: 300, seed: 20261203 },
+    );
+    const expected = python<string[]>(
+      PY_DATA_HELPERS + "print(json.dumps([b64(normalize(unb64(c))) for c in json.load(sys.stdin)]))",
+      [...cases.map((c) => b64(c.message)), ""],
+    );
+    cases.forEach((c, i) => {
+      const out = encodeInChunks(c.message, c.cuts, { dotStuffing: false });
+      expect(b64(out)).toBe(expected[i]);
+      expect(out.length).toBe(normalizedSize(c.message));
+    });
+    expect(encodeInChunks(new Uint8Array(0), [], { dotStuffing: false }).toString("latin1")).toBe("\r\n");
+    expect(unb64(expected[cases.length] ?? "").toString("latin1")).toBe("\r\n");
   });
 
   it("keeps a CRLF split between two chunks as one line ending", () => {
