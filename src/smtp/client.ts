@@ -108,7 +108,14 @@ export interface SMTPOptions {
   /** The name sent with EHLO/HELO. Default the machine's host name. */
   readonly localHostname?: string | undefined;
   /** The local address and port to connect from. Not with `sock` or `socketPath`. */
-  readonly sourceAddress?: { readonly host: string; readonly port: number } | undefined;
+  readonly sourceAddress?:
+    | {
+        /** The local IP address to connect from; `""`: any. */
+        readonly host: string;
+        /** The local port to connect from, 0 to 65535; `0`: any. */
+        readonly port: number;
+      }
+    | undefined;
   /** Seconds to wait for connecting plus the greeting, and for each reply. Default 60; `null` or `Infinity`: no limit. */
   readonly timeout?: number | null | undefined;
   /** Connect over TLS from the start (implicit TLS, port 465). Not with `startTls: true`. */
@@ -155,30 +162,59 @@ export interface SMTPOptions {
   readonly chunking?: boolean | undefined;
 }
 
-/** {@link SMTPOptions} with every default applied, as the client uses them. */
+/** {@link SMTPOptions} as the client uses them: checked, defaults applied (a few stay `undefined` until connecting, as each field says). */
 export interface ResolvedSMTPOptions {
+  /** The server name or address: as given, else `"localhost"`; `undefined` only with `sock` or `socketPath`. */
   readonly hostname: string | undefined;
+  /**
+   * The port as given; `undefined` when not given, and then chosen on connecting: 465 with
+   * `useTls`, 587 with `startTls: true`, else 25 (none with `sock` or `socketPath`).
+   */
   readonly port: number | undefined;
+  /** The user to log in as after connecting; `undefined`: no login (unless `login` is called). */
   readonly username: string | undefined;
+  /** The password for `username`, as given; `undefined` logs in with `""` (or XOAUTH2 with `oauthTokenGenerator`). */
   readonly password: string | undefined;
   /** Returns an OAuth2 access token for XOAUTH2, when given. */
   readonly oauthTokenGenerator: (() => Promise<string>) | undefined;
+  /** The name sent with EHLO/HELO: as given, else the machine's host name. */
   readonly localHostname: string;
-  readonly sourceAddress: { readonly host: string; readonly port: number } | undefined;
+  /** The local address and port to connect from, as given; `undefined`: the system chooses. */
+  readonly sourceAddress:
+    | {
+        /** The local IP address to connect from; `""`: any. */
+        readonly host: string;
+        /** The local port to connect from; `0`: any. */
+        readonly port: number;
+      }
+    | undefined;
   /** Seconds; `Infinity` for no limit. */
   readonly timeout: number;
+  /** Whether the connection is TLS from the start (implicit TLS); default false. */
   readonly useTls: boolean;
+  /** `true`: STARTTLS is required; `false`: never; `undefined`: upgrade when the server offers it. */
   readonly startTls: boolean | undefined;
+  /** Whether the server's certificate and host name are verified; default true. */
   readonly validateCerts: boolean;
+  /** The client certificate as given: PEM text or the path of a PEM file. */
   readonly clientCert: string | undefined;
+  /** The client certificate's key as given (PEM text or path); `undefined`: taken from `clientCert`. */
   readonly clientKey: string | undefined;
+  /** Extra CA certificates to trust as given (PEM text or path), besides the system's. */
   readonly certBundle: string | undefined;
+  /** The TLS context given, which replaces `clientCert`, `clientKey` and `certBundle`. */
   readonly tlsContext: tls.SecureContext | undefined;
+  /** The Unix domain socket to connect to, when given. */
   readonly socketPath: string | undefined;
+  /** The connected socket to use, when given; it is closed with the client. */
   readonly sock: net.Socket | undefined;
+  /** The delivery status notifications asked for every message, checked; `undefined`: none. */
   readonly dsn: DSNOptions | undefined;
+  /** The lifecycle hooks, checked; an empty object when none were given. */
   readonly hooks: SMTPHooks;
+  /** What is written to `logger`: as given, else `"info"` when a `logger` was given, else `"none"`. */
   readonly logLevel: LogLevel;
+  /** Where the log goes: as given, else `console` unless `logLevel` is `"none"`, when it is `undefined`. */
   readonly logger: SMTPLogger | undefined;
   /** Whether messages go with BDAT when the server offers CHUNKING. */
   readonly chunking: boolean;

@@ -10,6 +10,7 @@ import type { SMTPResponse } from "./response.js";
 
 /** One line of the transcript: sent by the client, or received from the server. */
 export interface LogEntry {
+  /** `"client"` for a line the client sent, `"server"` for a line it received. */
   readonly direction: "client" | "server";
   /** The line without its CRLF; AUTH payloads are replaced by `****`. */
   readonly line: string;
@@ -48,7 +49,12 @@ export interface SendResult {
   /** The recipients the server refused, as given, in the order sent. */
   readonly rejected: readonly string[];
   /** The envelope as sent: MAIL FROM's address and every RCPT TO's (bare addresses). */
-  readonly envelope: { readonly from: string; readonly to: readonly string[] };
+  readonly envelope: {
+    /** The MAIL FROM address as sent (`""` for the null sender). */
+    readonly from: string;
+    /** Every RCPT TO address as sent, accepted or refused, in order. */
+    readonly to: readonly string[];
+  };
   /** The Message-ID header of the message sent, when it has one. */
   readonly messageId: string | undefined;
   /**
