@@ -1229,17 +1229,25 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       this.#logCommand(QUIT);
       this.#quitWithData = connection;
     }
+    return this.#sendData(connection, () => connection.writeData(bytes, this.#dataWait(call), quit), call, "DATA");
+  }
+
+  /**
+   * Writes message data with `write` (which says whether it was written whole before any
+   * reply), reads the server's reply to it, and checks that reply as {@link SMTP.#dataReply}.
+   */
+  async #sendData(connection: Connection, write: () => Promise<boolean>, call: CallOptions, command: "DATA" | "BDAT"): Promise<SMTPResponse> {
     let complete: boolean;
     let reply: SMTPResponse;
     try {
-      complete = await connection.writeData(bytes, this.#dataWait(call), quit);
+      complete = await write();
       reply = await connection.readReply(this.#wait(call));
     } catch (error) {
       if (!connection.isConnected) this.#closeError ??= error;
       throw error;
     }
     this.#logReply(reply);
-    return this.#dataReply(reply, complete, "DATA");
+    return this.#dataReply(reply, complete, command);
   }
 
   /**
@@ -1290,17 +1298,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
       this.#abortIfAborted(call);
       const command = encodeCommand(["BDAT", String(bytes.length), ...(options.last === true ? ["LAST"] : [])]);
       this.#logCommand(command);
-      let complete: boolean;
-      let reply: SMTPResponse;
-      try {
-        complete = await connection.writeChunk(command, bytes, this.#dataWait(call), 0);
-        reply = await connection.readReply(this.#wait(call));
-      } catch (error) {
-        if (!connection.isConnected) this.#closeError ??= error;
-        throw error;
-      }
-      this.#logReply(reply);
-      return this.#dataReply(reply, complete, "BDAT");
+      return this.#sendData(connection, () => connection.writeChunk(command, bytes, this.#dataWait(call), 0), call, "BDAT");
     });
   }
 
