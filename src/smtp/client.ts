@@ -465,7 +465,7 @@ function queryArgument(address: string): string {
 }
 
 /** The implementation of {@link sendLastMessage}, set by the class (it reaches a private method). */
-let sendLast: (client: SMTP, message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions) => Promise<SendResult>;
+let sendLast: (client: SMTP, message: Message | string | Uint8Array, options: ClientSendOptions, transaction: Transaction) => Promise<SendResult>;
 
 /**
  * An SMTP client: one connection, the commands of RFC 5321 and its extensions (STARTTLS,
@@ -1803,8 +1803,11 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     }
   }
 
-  async #sendMessage(message: Message, options: SendMessageOptions): Promise<SendResult> {
-    const transaction = prepareMessageTransaction(message, options, this.#options.dsn);
+  async #sendMessage(
+    message: Message,
+    options: SendMessageOptions,
+    transaction = prepareMessageTransaction(message, options, this.#options.dsn),
+  ): Promise<SendResult> {
     const call = callOf(options);
     await this.#ehloOrHeloIfNeeded(call);
     const { utf8 } = wireEnvelope(transaction, this.supportsExtension("smtputf8"));
@@ -1836,23 +1839,32 @@ export class SMTP extends EventEmitter<SMTPEvents> {
     return this.sendMessage(isMessageInit(message) ? message : withMessageId(message as Message), options);
   }
 
-  /** {@link SMTP.send} for the last message of the session (see {@link sendLastMessage}). */
-  async #sendLast(message: Message | EmailInit | string | Uint8Array, options: ClientSendOptions): Promise<SendResult> {
+  /**
+   * {@link SMTP.send} for the last message of the session (see {@link sendLastMessage}),
+   * its transaction already prepared by the caller.
+   */
+  async #sendLast(message: Message | string | Uint8Array, options: ClientSendOptions, transaction: Transaction): Promise<SendResult> {
     this.#lastMessage = true;
     try {
-      return await this.send(message, options);
+      if (typeof message === "string" || message instanceof Uint8Array) {
+        return await this.#reporting(message, () => this.#transact(transaction, toAsciiBytes(message), callOf(options), message));
+      }
+      const sent = withMessageId(message);
+      return await this.#reporting(sent, () => this.#sendMessage(sent, options, transaction));
     } finally {
       this.#lastMessage = false;
     }
   }
 
   static {
-    sendLast = (client, message, options) => client.#sendLast(message, options);
+    sendLast = (client, message, options, transaction) => client.#sendLast(message, options, transaction);
   }
 }
 
 /**
- * {@link SMTP.send} for the top-level `send()`, whose session ends with this message: when
+ * {@link SMTP.send} for the top-level `send()`, whose session ends with this message (an
+ * EmailInit already built, and `transaction` prepared from `message` and `options`, as
+ * `send()` does before connecting): when
  * the server offers PIPELINING, QUIT goes out in the same write as the end of the message
  * data (RFC 2920 3.1 lets the data start a pipelined group and QUIT end it), sparing a
  * round trip; after a refused message no RSET is sent, as QUIT ends the transaction.
@@ -1862,10 +1874,11 @@ export class SMTP extends EventEmitter<SMTPEvents> {
  */
 export function sendLastMessage(
   client: SMTP,
-  message: Message | EmailInit | string | Uint8Array,
+  message: Message | string | Uint8Array,
   options: ClientSendOptions,
+  transaction: Transaction,
 ): Promise<SendResult> {
-  return sendLast(client, message, options);
+  return sendLast(client, message, options, transaction);
 }
 
 /** What a transaction sends, worked out before MAIL. */

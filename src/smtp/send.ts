@@ -7,7 +7,7 @@ import type { EmailInit } from "../email/fromobject.js";
 import type { Message } from "../email/message.js";
 import { SMTP, checkRawEnvelope, sendLastMessage, type SendResult, type SMTPOptions } from "./client.js";
 import { isMessageInit, messageFromInit } from "./envelope.js";
-import { checkRawMessage, prepareMessageTransaction, prepareTransaction } from "./transaction.js";
+import { checkRawMessage, prepareMessageTransaction, prepareTransaction, type Transaction } from "./transaction.js";
 
 /** Options of {@link send}: the connection options of {@link SMTP}, the envelope, and a signal. */
 export interface SendOptions extends SMTPOptions {
@@ -62,18 +62,23 @@ export async function send(
   const { sender, recipients, mailOptions, rcptOptions, signal, ...connection } = options;
   const client = new SMTP(connection);
   // Everything that can be checked without the server is checked before connecting.
-  const prepared = raw || !isMessageInit(message) ? message : await messageFromInit(message);
+  const prepared: Message | string | Uint8Array = raw
+    ? message
+    : isMessageInit(message)
+      ? await messageFromInit(message)
+      : (message as Message);
   const sendOptions = { mailOptions, rcptOptions, signal, sender, recipients };
+  let transaction: Transaction;
   if (typeof prepared === "string" || prepared instanceof Uint8Array) {
     checkRawMessage(prepared);
-    prepareTransaction(sender, recipients, sendOptions, client.options.dsn);
+    transaction = prepareTransaction(sender, recipients, sendOptions, client.options.dsn);
   } else {
-    prepareMessageTransaction(prepared as Message, sendOptions, client.options.dsn);
+    transaction = prepareMessageTransaction(prepared, sendOptions, client.options.dsn);
   }
   await client.connect({ signal });
   let result: SendResult;
   try {
-    result = await sendLastMessage(client, prepared, sendOptions);
+    result = await sendLastMessage(client, prepared, sendOptions, transaction);
   } catch (error) {
     // As aiosmtplib: still say goodbye when the connection survived the error.
     await client[Symbol.asyncDispose]().catch(() => undefined);
