@@ -161,7 +161,9 @@ export async function runSend(argv: readonly string[]): Promise<number> {
 }
 
 async function sendMessage(args: SendArguments, source: PasswordSource): Promise<number> {
-  const ca = args.ca === undefined ? undefined : (await readUserFile(args.ca, "the CA file")).toString("utf8");
+  // Read once for a one-line error before anything else; the client reads it again and
+  // says what is wrong with its contents.
+  if (args.ca !== undefined) await readUserFile(args.ca, "the CA file");
   const data = await readMessage(args.file);
   if (data.length === 0) throw new CliError("the message is empty");
   const { sender, recipients } = envelope(args, data);
@@ -172,7 +174,7 @@ async function sendMessage(args: SendArguments, source: PasswordSource): Promise
     port: args.port,
     useTls: args.tls,
     startTls: args.starttls ? true : undefined,
-    certBundle: ca,
+    certBundle: args.ca,
     username: args.user,
     password,
     timeout: args.timeout,
