@@ -9,7 +9,7 @@ import { UnknownCharsetDefect } from "./errors.js";
 import type { BaseHeader } from "./headerregistry.js";
 import type { Message, MIMEPart } from "./message.js";
 import * as quoprimime from "./quoprimime.js";
-import { base64Lines, quotedPrintable } from "./encoders.js";
+import { MAX_LINE_OCTETS, base64Lines, longestLine, quotedPrintable } from "./encoders.js";
 
 /** A Content-Transfer-Encoding that `setContent` can produce. */
 export type ContentTransferEncoding = "7bit" | "8bit" | "binary" | "quoted-printable" | "base64";
@@ -156,7 +156,6 @@ function getUnknownMessageContent(msg: MIMEPart): Uint8Array {
 
 // ------------------------------------------------------------------ setting
 
-const MAX_WIRE_LINE = 998;
 const QP_LINE = 76;
 
 function prepareSet(msg: MIMEPart, maintype: string, subtype: string, headers: SetContentOptions["headers"]): void {
@@ -243,7 +242,7 @@ function encodeTextBody(
   const normalBody = () => joinLines(lines, "\n");
   const longest = lines.reduce((n, l) => Math.max(n, l.length), 0);
   // Python compares with maxLineLength alone; RFC 5322 also caps every line at 998 octets.
-  const fitsLine = longest <= Math.min(policy.maxLineLength, MAX_WIRE_LINE);
+  const fitsLine = longest <= Math.min(policy.maxLineLength, MAX_LINE_OCTETS);
   // RFC 2045 §2.7-2.8, RFC 5322 §2.3: 7bit and 8bit data hold no NUL.
   const hasNul = lines.some((line) => line.includes(0));
   if (cte === undefined) {
@@ -282,7 +281,7 @@ function encodeTextBody(
 }
 
 function refuseLongLines(longest: number, cte: string): void {
-  if (longest > MAX_WIRE_LINE) {
+  if (longest > MAX_LINE_OCTETS) {
     throw new TypeError(
       `cte "${cte}" cannot carry a line of ${longest} octets: RFC 5322 limits lines to 998; use quoted-printable or base64`,
     );
@@ -326,12 +325,12 @@ function setBytesContent(msg: MIMEPart, data: Uint8Array, options: SetContentOpt
       break;
     case "7bit":
       if (!isAscii(data)) throw new TypeError('cte "7bit" cannot carry bytes with the high bit set; use base64');
-      refuseLongLines(splitLines(data).reduce((n, l) => Math.max(n, l.length), 0), cte);
+      refuseLongLines(longestLine(data), cte);
       refuseNul(data.includes(0), cte);
       payload = latin1(data);
       break;
     case "8bit":
-      refuseLongLines(splitLines(data).reduce((n, l) => Math.max(n, l.length), 0), cte);
+      refuseLongLines(longestLine(data), cte);
       refuseNul(data.includes(0), cte);
       payload = Uint8Array.from(data);
       break;

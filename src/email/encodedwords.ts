@@ -230,6 +230,11 @@ function latin1Bytes(text: string): Uint8Array {
 
 // ------------------------------------------------------------------ words
 
+/** The defect of an encoded word whose octets `charset` cannot decode (shown as U+FFFD). */
+export function undecodableWordDefect(charset: string): UndecodableBytesDefect {
+  return new UndecodableBytesDefect(`Encoded word contains bytes not decodable using ${JSON.stringify(charset)} charset`);
+}
+
 /**
  * Decodes one RFC 2047/2231 encoded word, `=?charset*lang?cte?text?=`.
  *
@@ -263,9 +268,7 @@ export function decodeEncodedWord(ew: string): DecodedWord {
     const decoded = decodeCharset(bytes, charset);
     text = decoded.text;
     if (decoded.undecodable) {
-      defects.push(
-        new UndecodableBytesDefect(`Encoded word contains bytes not decodable using ${JSON.stringify(charset)} charset`),
-      );
+      defects.push(undecodableWordDefect(charset));
     }
   } else {
     text = decodeAscii(bytes).text;

@@ -8,6 +8,23 @@ import type { Message } from "./message.js";
 
 const MAX_QP_LINE = 76;
 
+/** The longest line RFC 5322 §2.1.1 allows, in octets, without its line break. */
+export const MAX_LINE_OCTETS = 998;
+
+/** The length in octets of the longest line of `bytes` (CR, LF and CRLF end lines). */
+export function longestLine(bytes: Uint8Array): number {
+  let longest = 0;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    const b = bytes[i];
+    if (i === bytes.length || b === 0x0a || b === 0x0d) {
+      longest = Math.max(longest, i - start);
+      start = i + 1;
+    }
+  }
+  return longest;
+}
+
 /** Options of {@link quotedPrintable}. */
 export interface QuotedPrintableOptions {
   /** Treat CR and LF as line breaks (true) or as data to encode (false). Default true. */

@@ -39,7 +39,7 @@ import {
   StartBoundaryNotFoundDefect,
 } from "./errors.js";
 import type { BaseHeader } from "./headerregistry.js";
-import { EmailMessage, Message, fetchHeader } from "./message.js";
+import { EmailMessage, Message } from "./message.js";
 import type { Compat32, EmailPolicy, Policy } from "./policy.js";
 import { RawHeaderValue } from "./rawheader.js";
 import { recordLayout } from "./sourcelayout.js";
@@ -618,9 +618,8 @@ export class FeedParserCore {
    * thrown by the parser, not by some later get().
    */
   private raiseHeaderDefects(msg: Message): void {
-    for (const entry of msg.rawItems()) {
-      const header = fetchHeader(this.policy, entry) as BaseHeader;
-      for (const defect of header.defects) {
+    for (const header of msg.fetchedHeaders()) {
+      for (const defect of (header as BaseHeader).defects) {
         // Made while parsing, without a stack (see withoutStacks): give it the parser's.
         Error.captureStackTrace(defect);
         this.defect(msg, defect);

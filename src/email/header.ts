@@ -10,11 +10,10 @@
  */
 import { Charset, decodeBytes, encodeText, isKnownCharset } from "./charset.js";
 import { CharsetError, HeaderParseError } from "./errors.js";
+import { MAX_ENCODED_WORD_LENGTH } from "./headerfolding.js";
 
 /** The default maximum line length, as RFC 5322 recommends. */
 const MAX_LINE_LENGTH = 78;
-/** The longest encoded word RFC 2047 allows. */
-const MAX_ENCODED_WORD_LENGTH = 75;
 /** Python treats a maximum line length of 0 as "never fold" by using this number instead. */
 const NO_FOLDING_LENGTH = 1_000_000;
 /** The default split characters of {@link Header.encode}: prefer `;`, then `,`, then white space. */

@@ -34,6 +34,7 @@
  * @module
  */
 import { encodeWord } from "./encodedwords.js";
+import { MAX_LINE_OCTETS } from "./encoders.js";
 import { HeaderParseError } from "./errors.js";
 import {
   BareQuotedString,
@@ -73,8 +74,6 @@ export const MAX_ENCODED_WORD_LENGTH = 75;
 const SPECIALSNL = new Set([...SPECIALS, "\n", "\r"]);
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 const PRINTABLE_TEXT = /^[\x20-\x7e\t]*$/;
-/** RFC 5322 §2.1.1: the longest line, without its line break. */
-const MAX_LINE_OCTETS = 998;
 const NON_ASCII = /[^\x00-\x7f]/;
 const CHARSET = "utf-8";
 const CHROME_LENGTH = CHARSET.length + 7;

@@ -12,7 +12,7 @@
  * @module
  */
 import { canonicalCharsetName } from "./charset.js";
-import { decodeEncodedWord, decodeCharset, isKnownCharset, decodeAscii } from "./encodedwords.js";
+import { decodeEncodedWord, decodeCharset, isKnownCharset, decodeAscii, undecodableWordDefect } from "./encodedwords.js";
 import {
   HeaderMissingRequiredValue,
   HeaderParseError,
@@ -169,12 +169,21 @@ function validateXtext(token: Terminal): void {
   }
 }
 
-/** Whether `ch` is white space as Python's `str.isspace` sees it. */
-export function isPySpace(ch: string): boolean {
-  return ch !== "" && isPySpaceCode(ch.charCodeAt(0));
+/**
+ * `report`, called only for a message not reported before through the function returned:
+ * each kind of defect once per token (Python reports every occurrence, a million of them
+ * for a million words).
+ */
+function onceEach<Rest extends unknown[]>(report: (message: string, ...rest: Rest) => void): (message: string, ...rest: Rest) => void {
+  const reported = new Set<string>();
+  return (message, ...rest) => {
+    if (reported.has(message)) return;
+    reported.add(message);
+    report(message, ...rest);
+  };
 }
 
-/** {@link isPySpace} by character code, for the loops that run once per character. */
+/** Whether the character with code `code` is white space as Python's `str.isspace` sees it. */
 function isPySpaceCode(code: number): boolean {
   if (code < 0x80) return (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x20);
   return code === 0x85 || code === 0xa0 || (code >= 0x1680 && PY_SPACE_CHAR.test(String.fromCharCode(code)));
@@ -351,9 +360,7 @@ function mergeSplitCharacter(previous: EncodedWord, next: EncodedWord): boolean 
   const undecodable = (d: MessageDefect): boolean => d instanceof UndecodableBytesDefect;
   previous.defects = [...previous.defects.filter((d) => !undecodable(d)), ...next.defects.filter((d) => !undecodable(d))];
   if (joined.undecodable) {
-    previous.defects.push(
-      new UndecodableBytesDefect(`Encoded word contains bytes not decodable using ${JSON.stringify(previous.charset)} charset`),
-    );
+    previous.defects.push(undecodableWordDefect(previous.charset));
   }
   previous.source = "";
   previous.octets = octets;
@@ -691,12 +698,7 @@ export function getWord(c: Cursor): Token {
 export function getPhrase(c: Cursor): Phrase {
   const phrase = new Phrase();
   const items: Token[] = [];
-  const once = new Set<string>();
-  const obsolete = (message: string): void => {
-    if (once.has(message)) return;
-    once.add(message);
-    phrase.defects.push(new ObsoleteHeaderDefect(message));
-  };
+  const obsolete = onceEach((message) => phrase.defects.push(new ObsoleteHeaderDefect(message)));
   const runs = new WordRuns(c.text);
   try {
     items.push(getWord(c));
@@ -1052,14 +1054,7 @@ class WordRuns {
 /** obs-local-part = word *("." word); runs of plain words become one {@link WordRun}. */
 export function getObsLocalPart(c: Cursor): ObsLocalPart {
   const obs = new ObsLocalPart();
-  // Each kind of defect is reported once per local part (Python reports every
-  // occurrence: a million of them for a million words).
-  const found = new Set<string>();
-  const defect = (message: string): void => {
-    if (found.has(message)) return;
-    found.add(message);
-    obs.defects.push(new InvalidHeaderDefect(message));
-  };
+  const defect = onceEach((message) => obs.defects.push(new InvalidHeaderDefect(message)));
   let lastNonWsWasDot = false;
   const runs = new WordRuns(c.text);
   while (!c.eof && (at(c) === "\\" || !PHRASE_ENDS.has(at(c)))) {
@@ -2133,20 +2128,15 @@ function interpretParams(tokens: MimeParameters): Array<[string, string]> {
       run = undefined;
     };
     // Reported once per parameter, on its first offending section (Python: on each).
-    const found = new Set<string>();
-    const defect = (param: Parameter, message: string): void => {
-      if (found.has(message)) return;
-      found.add(message);
-      param.defects.push(new InvalidHeaderDefect(message));
-    };
+    const defect = onceEach((message: string, param: Parameter) => param.defects.push(new InvalidHeaderDefect(message)));
     let i = 0;
     for (const [sectionNumber, param] of parts) {
       if (sectionNumber !== i) {
         if (!param.extended) {
-          defect(param, "duplicate parameter name; duplicate ignored");
+          defect("duplicate parameter name; duplicate ignored", param);
           continue;
         }
-        defect(param, "inconsistent RFC2231 parameter numbering");
+        defect("inconsistent RFC2231 parameter numbering", param);
       }
       i++;
       if (param.extended) {

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { isUtf8 } from "node:buffer";
 import { Charset } from "./charset.js";
+import { MAX_LINE_OCTETS, longestLine } from "./encoders.js";
 import * as base64mime from "./base64mime.js";
 import * as quoprimime from "./quoprimime.js";
 import { decodeBytes, encodeText } from "./charset.js";
@@ -77,13 +79,12 @@ type HeaderEntry = [string, StoredHeaderValue];
 const fetched = new WeakMap<HeaderEntry, Map<Policy, string | BaseHeader | Header>>();
 
 /**
- * The stored header as `policy` hands it out (Python's `header_fetch_parse`). A legacy
- * `Header` or source text read through a modern policy (a compat32 message's
- * getHeader()) is parsed from its text; source octets that are not UTF-8 give the typed
- * header an UndecodableBytesDefect, as in Python.
- * @internal (the parser uses it to check headers under raiseOnDefect)
+ * The stored header as `policy` hands it out (Python's `header_fetch_parse`), parsed once
+ * per entry and policy (see `fetched`). A legacy `Header` or source text read through a
+ * modern policy (a compat32 message's getHeader()) is parsed from its text; source octets
+ * that are not UTF-8 give the typed header an UndecodableBytesDefect, as in Python.
  */
-export function fetchHeader(policy: Policy, entry: HeaderEntry): string | BaseHeader | Header {
+function fetchHeader(policy: Policy, entry: HeaderEntry): string | BaseHeader | Header {
   let byPolicy = fetched.get(entry);
   const known = byPolicy?.get(policy);
   if (known !== undefined) return known;
@@ -95,17 +96,6 @@ export function fetchHeader(policy: Policy, entry: HeaderEntry): string | BaseHe
   if (!byPolicy) fetched.set(entry, (byPolicy = new Map()));
   byPolicy.set(policy, header);
   return header;
-}
-
-const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    STRICT_UTF8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** How a value that is not what was asked for reads in an error message. */
@@ -487,6 +477,14 @@ export class Message {
     return this.headerList.map((entry) => [entry[0], fetchHeader(this.policy, entry).toString()]);
   }
 
+  /**
+   * @internal Every header as this message's policy hands it out, in order, each parsed
+   * once and kept for later accessors (the parser checks them under raiseOnDefect).
+   */
+  fetchedHeaders(): Array<string | BaseHeader | Header> {
+    return this.headerList.map((entry) => fetchHeader(this.policy, entry));
+  }
+
   /** `[name, stored value]` pairs as stored, for generators. */
   rawItems(): Array<[string, StoredHeaderValue]> {
     return this.headerList.map(([k, v]) => [k, v]);
@@ -674,8 +672,9 @@ export class Message {
     }
     if (!found) newParams.push(["boundary", `"${boundary}"`]);
     const text = newParams.map(([k, v]) => (v === "" ? k : `${k}=${v}`)).join(SEMISPACE);
-    this.headerList = this.headerList.map(([k, v]) =>
-      k.toLowerCase() === "content-type" ? this.policy.headerStoreParse(k, text) : [k, v],
+    // Only Content-Type becomes a new entry: the others keep their parsed forms.
+    this.headerList = this.headerList.map((entry) =>
+      entry[0].toLowerCase() === "content-type" ? this.policy.headerStoreParse(entry[0], text) : entry,
     );
   }
 
@@ -823,7 +822,11 @@ export class MIMEPart extends Message {
     this.makeMultipart("mixed", [], boundary);
   }
 
-  private makeMultipart(subtype: string, disallowed: readonly string[], boundary: string | undefined): void {
+  /**
+   * What makeRelated, makeAlternative and makeMixed (and so the `add*` methods) do: turns
+   * this part into multipart/`subtype`, refusing the `disallowed` subtypes.
+   */
+  protected makeMultipart(subtype: string, disallowed: readonly string[], boundary: string | undefined): void {
     if (this.getContentMaintype() === "multipart") {
       const existing = this.getContentSubtype();
       if ([...disallowed, subtype].includes(existing)) {
@@ -899,7 +902,9 @@ export class MIMEPart extends Message {
 }
 
 /**
- * An email message with Python 3's API (Python's `email.message.EmailMessage`).
+ * An email message with Python 3's API (Python's `email.message.EmailMessage`). Unlike a
+ * MIMEPart it gets `MIME-Version: 1.0` when `setContent`, a `make*` or an `add*` method
+ * gives it content (its sub-parts do not: Python adds it to them too).
  *
  * @example
  * const msg = new EmailMessage();
@@ -944,25 +949,13 @@ export class EmailMessage extends MIMEPart {
     this.addMimeVersion();
   }
 
-  /** As {@link MIMEPart.makeRelated}, and adds `MIME-Version: 1.0` when missing. */
-  override makeRelated(boundary?: string): void {
-    super.makeRelated(boundary);
-    this.addMimeVersion();
-  }
-
-  /** As {@link MIMEPart.makeAlternative}, and adds `MIME-Version: 1.0` when missing. */
-  override makeAlternative(boundary?: string): void {
-    super.makeAlternative(boundary);
-    this.addMimeVersion();
-  }
-
   /**
-   * As {@link MIMEPart.makeMixed}, and adds `MIME-Version: 1.0` when missing: a message
-   * that becomes multipart through `addAttachment` and friends without `setContent`
-   * carries it too (Python writes none anywhere then).
+   * As MIMEPart's, and adds `MIME-Version: 1.0` when missing: a message made multipart by
+   * `makeRelated`, `makeAlternative`, `makeMixed` or the `add*` methods without
+   * `setContent` carries it too (Python writes none anywhere then).
    */
-  override makeMixed(boundary?: string): void {
-    super.makeMixed(boundary);
+  protected override makeMultipart(subtype: string, disallowed: readonly string[], boundary: string | undefined): void {
+    super.makeMultipart(subtype, disallowed, boundary);
     this.addMimeVersion();
   }
 
@@ -1027,24 +1020,8 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }
 
-/** RFC 5322 §2.1.1: the longest line, without its line break. */
-const MAX_LINE_OCTETS = 998;
 /** Charsets whose encoded text switches state with escape sequences. */
 const STATEFUL_CHARSET = /^(iso-2022-|utf-7$|hz-)/i;
-
-/** The length in octets of the longest line of `bytes` (CR, LF and CRLF end lines). */
-function longestLine(bytes: Uint8Array): number {
-  let longest = 0;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    const b = bytes[i];
-    if (i === bytes.length || b === 0x0a || b === 0x0d) {
-      longest = Math.max(longest, i - start);
-      start = i + 1;
-    }
-  }
-  return longest;
-}
 
 function isSevenBit(payload: Payload): boolean {
   if (payload === undefined || Array.isArray(payload)) return true;
