@@ -1534,7 +1534,8 @@ export class SMTP extends EventEmitter<SMTPEvents> {
   // Transactions
 
   /**
-   * Sends a whole transaction: MAIL, one RCPT per recipient, DATA. Sends EHLO first if
+   * Sends a whole transaction: MAIL, one RCPT per recipient, DATA (or, with the
+   * `chunking` option and a server that offers CHUNKING, BDAT chunks). Sends EHLO first if
    * needed. Adds `SIZE=` (the message's size with CRLF line endings) when the server
    * takes SIZE, `SMTPUTF8` when an address is not ASCII and the server offers it, and
    * `BODY=8BITMIME` when the message has 8-bit bytes and the server takes 8BITMIME. An
@@ -1556,7 +1557,7 @@ export class SMTP extends EventEmitter<SMTPEvents> {
    *   not offer it, the message is larger than the server's SIZE, or DSN is asked for and
    *   the server does not offer it
    * @throws SMTPRecipientsRefused when every recipient is refused
-   * @throws SMTPSenderRefused, SMTPDataError for a refused MAIL or DATA
+   * @throws SMTPSenderRefused, SMTPDataError for a refused MAIL, DATA or BDAT chunk
    */
   async sendmail(
     sender: string,

@@ -115,7 +115,7 @@ export class SMTPHeloError extends SMTPResponseException {
   override readonly name: string = "SMTPHeloError";
 }
 
-/** The server refused the DATA command or the message content. */
+/** The server refused the DATA command, a BDAT chunk, or the message content. */
 export class SMTPDataError extends SMTPResponseException {
   override readonly name: string = "SMTPDataError";
 }

@@ -29,8 +29,8 @@ export interface SendOptions extends SMTPOptions {
  * string, which must be ASCII, or bytes). The client connects, upgrades with STARTTLS as
  * `startTls` says, logs in when `username` is given, sends, then QUITs. An EmailInit is
  * checked and built (its files read, a Message-ID added) before connecting; message
- * objects are sent as they are (with a Message-ID added to a copy when they have none). For many messages over one session, use
- * `SMTP.connect()` and `client.send()`.
+ * objects are sent as they are (with a Message-ID added to a copy when they have none).
+ * For many messages over one session, use `SMTP.connect()` and `client.send()`.
  *
  * @returns the refused recipients (`errors`, empty when all were accepted), the server's
  *   reply to the message data, and the rest of {@link SendResult}
